@@ -34,6 +34,7 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 pub mod alloc_counter;
+pub mod data;
 pub mod paired;
 
 mod cli;
@@ -154,6 +155,7 @@ impl Bench {
 pub struct Suite {
     name: &'static str,
     benches: Vec<Bench>,
+    skipped: Vec<(String, String)>,
 }
 
 impl Suite {
@@ -162,6 +164,7 @@ impl Suite {
         Self {
             name,
             benches: Vec::new(),
+            skipped: Vec::new(),
         }
     }
 
@@ -225,19 +228,34 @@ impl Suite {
         self.benches.last_mut().expect("just pushed")
     }
 
+    /// Declares a benchmark that cannot run on this machine (say, a SIMD level the CPU lacks).
+    /// It is reported as skipped with `reason`, and its gate is neither judged nor missing.
+    pub fn skip(&mut self, id: &str, reason: &str) {
+        self.skipped
+            .push((format!("{}/{id}", self.name), reason.to_owned()));
+    }
+
+    /// The suite's name, the prefix of its benchmark ids.
+    pub fn name(&self) -> &'static str {
+        self.name
+    }
+
     /// Runs the suite: under the paired harness when called with `--perfkit` (what
     /// `cargo xtask bench` does), under criterion otherwise (what `cargo bench` does).
     pub fn main(self) {
         let args: Vec<String> = std::env::args().skip(1).collect();
         if args.iter().any(|a| a == "--perfkit") {
             match cli::Options::parse(&args) {
-                Ok(opts) => paired::run_suite(self.benches, &opts),
+                Ok(opts) => paired::run_suite(self.benches, &self.skipped, &opts),
                 Err(msg) => {
                     eprintln!("{}: {msg}", self.name);
                     std::process::exit(2);
                 }
             }
         } else {
+            for (id, reason) in &self.skipped {
+                println!("{id}: skipped ({reason})");
+            }
             criterion_mode::run(self.benches);
         }
     }

@@ -183,13 +183,22 @@ fn fmt_ns(ns: f64) -> String {
 }
 
 /// Runs the selected benchmarks of a suite and prints one result line each.
-pub(crate) fn run_suite(mut benches: Vec<Bench>, opts: &Options) {
+pub(crate) fn run_suite(mut benches: Vec<Bench>, skipped: &[(String, String)], opts: &Options) {
     let selected: Vec<&mut Bench> = benches.iter_mut().filter(|b| opts.selects(&b.id)).collect();
+    let skipped: Vec<&(String, String)> =
+        skipped.iter().filter(|(id, _)| opts.selects(id)).collect();
     if opts.list {
         for b in &selected {
             println!("{}", b.id);
         }
         return;
+    }
+    for (id, reason) in &skipped {
+        eprintln!("skipped {id}: {reason}");
+        println!(
+            "PERFKIT {}",
+            json!({ "id": id, "kind": "skipped", "reason": reason })
+        );
     }
     let total = selected.len();
     let stdout = std::io::stdout();

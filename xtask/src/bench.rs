@@ -82,6 +82,8 @@ pub(crate) struct Measured {
     pub(crate) rounds: u64,
     /// ("bytes" | "elements", per iteration).
     pub(crate) throughput: Option<(String, u64)>,
+    /// Why the benchmark could not run on this machine (kind "skipped").
+    pub(crate) skip_reason: Option<String>,
 }
 
 impl Measured {
@@ -111,6 +113,7 @@ impl Measured {
             ratio_q3: f("ratio_q3"),
             rounds: v["rounds"].as_u64().unwrap_or(0),
             throughput,
+            skip_reason: None,
         })
     }
 }
@@ -127,6 +130,8 @@ pub(crate) enum Verdict {
     Ungated,
     /// Smoke run: it ran; nothing is judged.
     Ran,
+    /// It cannot run on this machine; its gate is not judged.
+    Skipped,
 }
 
 impl Verdict {
@@ -137,6 +142,7 @@ impl Verdict {
             Verdict::Fail => "FAIL",
             Verdict::Ungated => "no gate",
             Verdict::Ran => "ran",
+            Verdict::Skipped => "skipped",
         }
     }
 }
@@ -250,6 +256,7 @@ fn judge(results: Vec<Measured>, gates: &Gates, mode: Mode) -> Vec<Row> {
         .map(|r| {
             let gate = gates.get(&r.id).copied();
             let verdict = match (mode, gate) {
+                _ if r.skip_reason.is_some() => Verdict::Skipped,
                 (Mode::Smoke, _) => Verdict::Ran,
                 (_, None) => Verdict::Ungated,
                 (_, Some(g)) if r.ratio <= g.max => Verdict::Pass,
@@ -389,6 +396,7 @@ mod tests {
             ratio_q3: ratio,
             rounds: 11,
             throughput: None,
+            skip_reason: None,
         }
     }
 

@@ -89,6 +89,9 @@ fn civil_from_days(z: i64) -> (i64, u32, u32) {
 
 /// A time in nanoseconds, or a value with its unit.
 pub(crate) fn fmt_amount(x: f64, kind: &str, unit: &str) -> String {
+    if x.is_nan() {
+        return "-".to_owned();
+    }
     if kind != "time" {
         return if x.fract() == 0.0 && x.abs() < 1e15 {
             format!("{x:.0} {unit}")
@@ -119,6 +122,9 @@ fn fmt_rate(ns: f64, throughput: &Option<(String, u64)>) -> String {
 }
 
 fn fmt_ratio(r: f64) -> String {
+    if r.is_nan() {
+        return "-".to_owned();
+    }
     if r.is_finite() && r < 1e6 {
         format!("{r:.3}")
     } else {
@@ -128,10 +134,13 @@ fn fmt_ratio(r: f64) -> String {
 
 fn gate_cell(row: &Row) -> String {
     row.gate
-        .map_or_else(|| "-".to_owned(), |g| format!("<= {:.2}", g.max))
+        .map_or_else(|| "-".to_owned(), |g| format!("<= {}", g.max))
 }
 
 fn verdict_cell(row: &Row) -> String {
+    if let Some(reason) = &row.result.skip_reason {
+        return format!("skipped: {reason}");
+    }
     match (row.verdict, row.first_ratio) {
         (Verdict::PassRemeasured | Verdict::Fail, Some(first)) => {
             format!("{} (first {})", row.verdict.label(), fmt_ratio(first))
@@ -275,8 +284,13 @@ pub(crate) fn svg(rows: &[Row], meta: &Meta) -> String {
     const ROW_H: f64 = 22.0;
     const TOP: f64 = 56.0;
     let finite = |x: f64| if x.is_finite() { x } else { 0.0 };
+    let rows: Vec<&Row> = rows
+        .iter()
+        .filter(|r| r.result.skip_reason.is_none())
+        .collect();
     let max_x = rows
         .iter()
+        .copied()
         .flat_map(|r| [finite(r.result.ratio_q3), r.gate.map_or(0.0, |g| g.max)])
         .fold(1.5_f64, f64::max)
         .min(4.0)
@@ -323,7 +337,7 @@ pub(crate) fn svg(rows: &[Row], meta: &Meta) -> String {
         let color = match r.verdict {
             Verdict::Pass | Verdict::PassRemeasured => "#3a9a4a",
             Verdict::Fail => "#d03a2a",
-            Verdict::Ungated | Verdict::Ran => "#8a8a8a",
+            Verdict::Ungated | Verdict::Ran | Verdict::Skipped => "#8a8a8a",
         };
         let label = format!("{} ({} vs {})", m.id, m.ours_name, m.peer_name);
         writeln!(

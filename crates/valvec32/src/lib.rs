@@ -336,14 +336,38 @@ impl<T> ValVec32<T> {
         self.set_capacity(checked_u32(new_cap)?)
     }
 
-    /// The out-of-line growth step of `push`.
+    /// The out-of-line growth step of `push`, `insert` and `extend`.
+    #[inline]
+    #[track_caller]
+    fn grow_one(&mut self) {
+        // Everything goes in and out by value. With `&mut self` (or a field of it) the vector's
+        // address escapes to the call, so a push loop over a local vector must keep the vector in
+        // memory and store its length on every push, which is what `Vec` does (its growth call
+        // takes the buffer by reference). By value, LLVM keeps the vector in registers through
+        // the loop: push with growth measured 1.5-2x faster than `Vec` (crates/valvec32/README.md).
+        let (ptr, cap) = Self::grown(self.ptr, self.cap, self.len);
+        self.ptr = ptr;
+        self.cap = cap;
+    }
+
+    /// The buffer after growing a full vector by one element (by [`growth`]'s policy).
     #[cold]
     #[inline(never)]
     #[track_caller]
-    fn grow_one(&mut self) {
-        if let Err(e) = self.grow_amortized(1) {
+    fn grown(ptr: NonNull<T>, cap: u32, len: u32) -> (NonNull<T>, u32) {
+        // A bitwise copy of the vector that never drops: it grows the buffer, and its new pointer
+        // and capacity become the vector's. If growing fails it panics before anything changed (a
+        // failed `realloc` leaves the old buffer in place, still owned by the caller).
+        let mut v = ManuallyDrop::new(Self {
+            ptr,
+            len,
+            cap,
+            _owns: PhantomData,
+        });
+        if let Err(e) = v.grow_amortized(1) {
             handle_reserve_error(e)
         }
+        (v.ptr, v.cap)
     }
 
     /// Reserves room for at least `additional` more elements, growing by the policy in [`growth`].

@@ -1,0 +1,4 @@
+//! simd-arch's integration tests: every supported level against the reference loops.
+
+mod level;
+mod search;
