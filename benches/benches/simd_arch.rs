@@ -5,18 +5,9 @@ use std::hint::black_box;
 use std::rc::Rc;
 
 use perfkit_benches::data::{Rng, random_bytes, text};
-use perfkit_benches::{Suite, iter};
+use perfkit_benches::{Suite, Throughput, iter};
 use simd_arch::search::reference;
 use simd_arch::{Level, Search};
-
-/// The levels above scalar: those the CPU has, and the ones it lacks (to report as skipped).
-fn simd_levels() -> impl Iterator<Item = (Level, bool)> {
-    Level::all_for_arch()
-        .iter()
-        .copied()
-        .filter(|l| *l != Level::Scalar)
-        .map(|l| (l, l.is_supported()))
-}
 
 fn main() {
     let mut s = Suite::new("simd-arch");
@@ -25,27 +16,14 @@ fn main() {
     // common_prefix_len over 4 KiB of equal bytes (two buffers).
     let a: Rc<Vec<u8>> = Rc::new(random_bytes(4096, 1));
     let b: Rc<Vec<u8>> = Rc::new(a.to_vec());
-    for (level, ok) in simd_levels() {
-        let id = format!("prefix/4k/{level}");
-        if !ok {
-            s.skip(&id, &format!("this CPU lacks {level}"));
-            continue;
-        }
+    s.time_levels("prefix/4k", Throughput::Bytes(4096), |level| {
         let k = Search::for_level(level);
         let (a1, b1, a2, b2) = (Rc::clone(&a), Rc::clone(&b), Rc::clone(&a), Rc::clone(&b));
-        s.time(
-            &id,
-            (
-                level.name(),
-                iter(move || k.common_prefix_len(black_box(&a1), black_box(&b1))),
-            ),
-            (
-                "scalar",
-                iter(move || scalar.common_prefix_len(black_box(&a2), black_box(&b2))),
-            ),
+        (
+            iter(move || k.common_prefix_len(black_box(&a1), black_box(&b1))),
+            iter(move || scalar.common_prefix_len(black_box(&a2), black_box(&b2))),
         )
-        .bytes(4096);
-    }
+    });
     {
         let (a1, b1, a2, b2) = (Rc::clone(&a), Rc::clone(&b), Rc::clone(&a), Rc::clone(&b));
         s.time(
@@ -103,29 +81,20 @@ fn main() {
                     .sum::<usize>()
             })
         };
-        for (level, ok) in simd_levels() {
-            let id = format!("find_u64/{n}/{level}");
-            if !ok {
-                s.skip(&id, &format!("this CPU lacks {level}"));
-                continue;
-            }
-            s.time(
-                &id,
+        s.time_levels(
+            &format!("find_u64/{n}"),
+            Throughput::Elements(64),
+            |level| {
                 (
-                    level.name(),
                     lookups(
                         Search::for_level(level),
                         Rc::clone(&hay),
                         Rc::clone(&needles),
                     ),
-                ),
-                (
-                    "scalar",
                     lookups(scalar, Rc::clone(&hay), Rc::clone(&needles)),
-                ),
-            )
-            .elements(64);
-        }
+                )
+            },
+        );
         let (h1, n1, h2, n2) = (
             Rc::clone(&hay),
             Rc::clone(&needles),

@@ -6,17 +6,9 @@ use std::hint::black_box;
 use std::rc::Rc;
 
 use perfkit_benches::data::{Rng, random_bytes, text};
-use perfkit_benches::{Suite, iter};
+use perfkit_benches::{Suite, Throughput, iter};
 use simd_arch::{Level, Search};
 use zstd_simd::{CopyKernels, WILDCOPY_SLACK, match_length_with};
-
-fn simd_levels() -> impl Iterator<Item = (Level, bool)> {
-    Level::all_for_arch()
-        .iter()
-        .copied()
-        .filter(|l| *l != Level::Scalar)
-        .map(|l| (l, l.is_supported()))
-}
 
 /// The match-length loop a user would write.
 fn byte_loop(data: &[u8], a: usize, b: usize, limit: usize) -> usize {
@@ -127,29 +119,16 @@ fn main() {
                 .sum::<usize>()
         })
     }
-    for (level, ok) in simd_levels() {
-        let id = format!("match_length/short/{level}");
-        if !ok {
-            s.skip(&id, &format!("this CPU lacks {level}"));
-            continue;
-        }
-        s.time(
-            &id,
-            (
-                level.name(),
-                run::<1>(
-                    Search::for_level(level),
-                    Rc::clone(&data),
-                    Rc::clone(&pairs),
-                ),
+    s.time_levels("match_length/short", Throughput::Elements(256), |level| {
+        (
+            run::<1>(
+                Search::for_level(level),
+                Rc::clone(&data),
+                Rc::clone(&pairs),
             ),
-            (
-                "scalar",
-                run::<0>(scalar_search, Rc::clone(&data), Rc::clone(&pairs)),
-            ),
+            run::<0>(scalar_search, Rc::clone(&data), Rc::clone(&pairs)),
         )
-        .elements(256);
-    }
+    });
     {
         let (d1, p1, d2, p2) = (
             Rc::clone(&data),
@@ -218,28 +197,21 @@ fn main() {
             })
         };
         // Only offsets below 16 have per-level kernels; longer ones are the same moves everywhere.
-        for (level, ok) in simd_levels().filter(|_| offset < 16) {
-            let id = format!("copy_match/off{offset}/{level}");
-            if !ok {
-                s.skip(&id, &format!("this CPU lacks {level}"));
-                continue;
-            }
-            s.time(
-                &id,
-                (
-                    level.name(),
-                    with_kernels(CopyKernels::for_level(level), fresh_buf(), Rc::clone(&lens)),
-                ),
-                (
-                    "scalar",
-                    with_kernels(
-                        CopyKernels::for_level(Level::Scalar),
-                        fresh_buf(),
-                        Rc::clone(&lens),
-                    ),
-                ),
-            )
-            .bytes(bytes_per_iter);
+        if offset < 16 {
+            s.time_levels(
+                &format!("copy_match/off{offset}"),
+                Throughput::Bytes(bytes_per_iter),
+                |level| {
+                    (
+                        with_kernels(CopyKernels::for_level(level), fresh_buf(), Rc::clone(&lens)),
+                        with_kernels(
+                            CopyKernels::for_level(Level::Scalar),
+                            fresh_buf(),
+                            Rc::clone(&lens),
+                        ),
+                    )
+                },
+            );
         }
         let (b1, b2, l1, l2) = (fresh_buf(), fresh_buf(), Rc::clone(&lens), Rc::clone(&lens));
         s.time(

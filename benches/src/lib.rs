@@ -228,6 +228,34 @@ impl Suite {
         self.benches.last_mut().expect("just pushed")
     }
 
+    /// For each SIMD level above scalar on this architecture, a timed comparison `prefix/{level}`
+    /// of that level's routine (ours) against the scalar level's (the peer), both built by `make`;
+    /// a level the CPU lacks is reported as skipped.
+    pub fn time_levels<O, P>(
+        &mut self,
+        prefix: &str,
+        throughput: Throughput,
+        mut make: impl FnMut(simd_arch::Level) -> (O, P),
+    ) where
+        O: FnMut(u64) -> Duration + 'static,
+        P: FnMut(u64) -> Duration + 'static,
+    {
+        use simd_arch::Level;
+        for &level in Level::all_for_arch()
+            .iter()
+            .filter(|l| **l != Level::Scalar)
+        {
+            let id = format!("{prefix}/{level}");
+            if !level.is_supported() {
+                self.skip(&id, &format!("this CPU lacks {level}"));
+                continue;
+            }
+            let (ours, scalar) = make(level);
+            let bench = self.time(&id, (level.name(), ours), ("scalar", scalar));
+            bench.throughput = Some(throughput);
+        }
+    }
+
     /// Declares a benchmark that cannot run on this machine (say, a SIMD level the CPU lacks).
     /// It is reported as skipped with `reason`, and its gate is neither judged nor missing.
     pub fn skip(&mut self, id: &str, reason: &str) {
