@@ -64,6 +64,54 @@ pub(crate) fn load(path: &Path) -> Result<Gates, String> {
     parse(&text).map_err(|e| format!("{}: {e}", path.display()))
 }
 
+/// The gate for a worst reached ratio: 10% above it, rounded up to three significant decimals
+/// below 1 and two above.
+pub(crate) fn suggest(worst: f64) -> f64 {
+    let g = worst * 1.10;
+    let scale = if g < 1.0 { 1000.0 } else { 100.0 };
+    (g * scale - 1e-9).ceil() / scale
+}
+
+/// `cargo xtask gates REPORT.json...`: the worst ratio of each benchmark over several reports
+/// (processes, builds) and the gate that follows from it, next to the gate in force.
+pub(crate) fn report(paths: &[std::path::PathBuf], current: &Gates) -> Result<String, String> {
+    if paths.is_empty() {
+        return Err("give one or more report.json files (from target/perfkit-report/)".into());
+    }
+    let mut worst: BTreeMap<String, (f64, usize)> = BTreeMap::new();
+    for path in paths {
+        let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let v: serde_json::Value =
+            serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+        let results = v["results"]
+            .as_array()
+            .ok_or(format!("{}: no results", path.display()))?;
+        for r in results {
+            let (Some(id), Some(ratio)) = (r["id"].as_str(), r["ratio"].as_f64()) else {
+                continue;
+            };
+            let e = worst.entry(id.to_owned()).or_insert((f64::MIN, 0));
+            e.0 = e.0.max(ratio);
+            e.1 += 1;
+        }
+    }
+    let mut out = String::new();
+    for (id, (w, n)) in &worst {
+        let now = current
+            .get(id)
+            .map_or("-".to_owned(), |g| g.max.to_string());
+        let flag = match current.get(id) {
+            Some(g) if g.max < *w => "  <- gate below the worst measured",
+            _ => "",
+        };
+        out += &format!(
+            "\"{id}\" = {{ max = {}, reached = {w:.3} }}  # {n} runs; now {now}{flag}\n",
+            suggest(*w)
+        );
+    }
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -85,6 +133,14 @@ mod tests {
                 reached: None
             }
         );
+    }
+
+    #[test]
+    fn suggestions_are_ten_percent_up() {
+        assert_eq!(suggest(0.5), 0.55);
+        assert_eq!(suggest(0.0201), 0.023);
+        assert_eq!(suggest(1.0), 1.1);
+        assert_eq!(suggest(1.045), 1.15);
     }
 
     #[test]

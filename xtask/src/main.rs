@@ -21,6 +21,7 @@ mod tidy;
 
 const USAGE: &str = "\
 usage: cargo xtask bench [OPTIONS]
+       cargo xtask gates REPORT.json...
 
 Runs every benchmark against its peer and checks the gates in benches/gates.toml.
 
@@ -33,6 +34,8 @@ options:
   -h, --help        this text
 
 The report is written to target/perfkit-report/ (report.md, report.svg, report.json).
+`gates` reads report.json files from several runs and prints, per benchmark, the worst ratio
+and the gate that follows (worst + 10%), next to the gate in force.
 Exit status: 0 when every gate passes, 1 when a gate fails, 2 on a usage or build error.";
 
 fn main() -> ExitCode {
@@ -45,6 +48,25 @@ fn main() -> ExitCode {
                 ExitCode::from(2)
             }
         },
+        Some("gates") => {
+            let paths: Vec<std::path::PathBuf> = args[1..].iter().map(Into::into).collect();
+            let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .parent()
+                .expect("workspace root")
+                .to_path_buf();
+            match gates::load(&root.join("benches/gates.toml"))
+                .and_then(|g| gates::report(&paths, &g))
+            {
+                Ok(text) => {
+                    print!("{text}");
+                    ExitCode::SUCCESS
+                }
+                Err(msg) => {
+                    eprintln!("error: {msg}");
+                    ExitCode::from(2)
+                }
+            }
+        }
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
             ExitCode::SUCCESS
