@@ -1,13 +1,71 @@
-//! A pure-Rust Zstandard (RFC 8878) implementation.
+//! A pure-Rust Zstandard (RFC 8878) implementation, with the `zstd` crate's API names so a user
+//! can switch by changing the import.
 //!
-//! This crate is a placeholder laid down by the workspace foundation; the decoder and encoder
-//! issues fill it. It will mirror the `zstd` crate's API so a user can switch by changing the import:
+//! ```
+//! // A frame from any Zstandard encoder (here, a tiny hand-made one holding "hello").
+//! let compressed = zstd_core::frame::tests_support::tiny_frame();
 //!
-//! - `decode_all` / `encode_all`, `bulk::{compress, decompress, Compressor, Decompressor}`,
-//!   `stream::{read, write}::{Encoder, Decoder}`.
-//! - Frame inspection (`frame::FrameHeader`, `frame_content_size`, `find_frame_compressed_size`).
-//! - A typed `Error` naming what is wrong with bad input, convertible into `std::io::Error`.
-//! - Levels -7 to 22 following libzstd's parameter table, dictionaries, checksums.
-//! - A `perfzstd` command-line tool interoperable with the reference `zstd` tool.
+//! let all = zstd_core::decode_all(&compressed[..])?;
+//! assert_eq!(all, b"hello");
 //!
-//! Its hot loops use the kernels of `zstd-simd`; see `docs/ARCHITECTURE.md`.
+//! let mut ctx = zstd_core::bulk::Decompressor::new()?;
+//! let mut out = [0u8; 16];
+//! let n = ctx.decompress_to_buffer(&compressed, &mut out)?;
+//! assert_eq!(&out[..n], b"hello");
+//! # Ok::<(), std::io::Error>(())
+//! ```
+//!
+//! Main items:
+//! - [`decode_all`], [`bulk::decompress`], [`bulk::Decompressor`]: whole-buffer decoding.
+//! - [`frame`]: header inspection ([`frame::FrameHeader`], [`frame::frame_content_size`],
+//!   [`frame::find_frame_compressed_size`]) and an iterator over frames ([`frame::Frames`]).
+//! - [`Dictionary`]: zstd-format and raw-content dictionaries.
+//! - [`Error`]: what is wrong with an input; converts into `std::io::Error`.
+//!
+//! Every input gives `Ok` or `Err`: no panic, no undefined behaviour, and allocations bounded
+//! by the window limit plus what the input can decode to.
+
+mod bits;
+pub mod bulk;
+mod decoder;
+mod dictionary;
+mod error;
+pub mod frame;
+mod fse;
+mod huffman;
+mod literals;
+mod sequences;
+
+use std::io::{self, Read};
+
+pub use dictionary::{DICTIONARY_MAGIC, Dictionary};
+pub use error::Error;
+
+/// The largest window [`decode_all`] and the streaming decoders accept by default: 2^27 bytes,
+/// as libzstd.
+pub const DEFAULT_WINDOW_LOG_MAX: u32 = 27;
+
+/// The largest window log that can be allowed.
+pub const WINDOW_LOG_MAX: u32 = 31;
+
+/// Reads all of `source` and decodes every frame in it (skippable frames are skipped).
+///
+/// Frames whose window is larger than 2^27 bytes are rejected, as libzstd's streaming decoder
+/// does; use [`bulk::Decompressor`] to decode those into a buffer.
+pub fn decode_all<R: Read>(mut source: R) -> io::Result<Vec<u8>> {
+    let mut input = Vec::new();
+    source.read_to_end(&mut input)?;
+    let mut dec = decoder::FrameDecoder::default();
+    let mut out = Vec::new();
+    let opts = decoder::Limits {
+        dict: None,
+        max_window: Some(1 << DEFAULT_WINDOW_LOG_MAX),
+    };
+    decoder::decode_frames(&mut dec, &input, &mut out, 0, usize::MAX, opts)?;
+    Ok(out)
+}
+
+/// The README's examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

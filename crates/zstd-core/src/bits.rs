@@ -1,0 +1,219 @@
+//! Bit readers: backward (FSE and Huffman streams) and forward (FSE table descriptions).
+
+use crate::error::{Error, Result};
+
+/// Where a backward stream stands after a reload.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Status {
+    /// More bytes remain to be loaded.
+    Unfinished,
+    /// The first byte of the stream is loaded; some bits remain.
+    EndOfBuffer,
+    /// Every bit was consumed, exactly.
+    Completed,
+    /// More bits were read than the stream holds.
+    Overflow,
+}
+
+/// Reads a stream backwards, from its last byte to its first, as Zstandard's entropy coders
+/// write them: the last byte holds a 1-bit end mark above the last useful bits.
+///
+/// The 64-bit container holds the bytes `pos..pos + 8`; `consumed` counts the bits used from its
+/// top. Reads never touch memory outside the stream; reading past its start yields zero bits and
+/// is reported as [`Status::Overflow`] by [`reload`](Self::reload).
+#[derive(Clone, Debug)]
+pub(crate) struct BackwardBits<'a> {
+    src: &'a [u8],
+    container: u64,
+    consumed: u32,
+    pos: usize,
+}
+
+#[inline(always)]
+fn read_le64(src: &[u8], pos: usize) -> u64 {
+    u64::from_le_bytes(src[pos..pos + 8].try_into().expect("8 bytes"))
+}
+
+impl<'a> BackwardBits<'a> {
+    /// Starts reading `src` (which must be non-empty and end with a non-zero byte).
+    pub(crate) fn new(src: &'a [u8], what: &'static str) -> Result<Self> {
+        let last = *src.last().ok_or(Error::Truncated { what })?;
+        if last == 0 {
+            return Err(Error::CorruptFse(
+                "bitstream without an end mark (last byte 0)",
+            ));
+        }
+        // The end mark and the zero bits above it.
+        let padding = last.leading_zeros() + 1;
+        if src.len() >= 8 {
+            let pos = src.len() - 8;
+            Ok(Self {
+                src,
+                container: read_le64(src, pos),
+                consumed: padding,
+                pos,
+            })
+        } else {
+            let mut bytes = [0u8; 8];
+            bytes[..src.len()].copy_from_slice(src);
+            // The missing high bytes count as consumed.
+            let consumed = padding + (8 - src.len() as u32) * 8;
+            Ok(Self {
+                src,
+                container: u64::from_le_bytes(bytes),
+                consumed,
+                pos: 0,
+            })
+        }
+    }
+
+    /// The next `n` bits (`n <= 56`) without consuming them.
+    #[inline(always)]
+    pub(crate) fn peek(&self, n: u32) -> u64 {
+        // Shifting in two steps keeps `n == 0` and `consumed == 64` defined (zero bits result).
+        ((self.container << (self.consumed & 63)) >> 1) >> ((63 - n) & 63)
+    }
+
+    /// Consumes `n` bits.
+    #[inline(always)]
+    pub(crate) fn skip(&mut self, n: u32) {
+        self.consumed += n;
+    }
+
+    /// Reads `n` bits (`n <= 56`).
+    #[inline(always)]
+    pub(crate) fn read(&mut self, n: u32) -> u64 {
+        let v = self.peek(n);
+        self.consumed += n;
+        v
+    }
+
+    /// Loads more bytes into the container so at least 56 bits are available (while the stream
+    /// has them).
+    #[inline(always)]
+    pub(crate) fn reload(&mut self) -> Status {
+        if self.consumed > 64 {
+            return Status::Overflow;
+        }
+        if self.pos >= 8 {
+            self.pos -= (self.consumed >> 3) as usize;
+            self.consumed &= 7;
+            self.container = read_le64(self.src, self.pos);
+            return Status::Unfinished;
+        }
+        if self.pos == 0 {
+            return if self.consumed == 64 {
+                Status::Completed
+            } else {
+                Status::EndOfBuffer
+            };
+        }
+        let mut step = (self.consumed >> 3) as usize;
+        let mut status = Status::Unfinished;
+        if step > self.pos {
+            step = self.pos;
+            status = Status::EndOfBuffer;
+        }
+        self.pos -= step;
+        self.consumed -= (step * 8) as u32;
+        self.container = read_le64(self.src, self.pos);
+        status
+    }
+
+    /// Whether every bit of the stream was consumed, exactly.
+    pub(crate) fn is_complete(&self) -> bool {
+        self.pos == 0 && self.consumed == 64
+    }
+}
+
+/// Reads a forward little-endian bitstream (FSE table descriptions); bits past the end read as 0
+/// and are detected by comparing [`bit_pos`](Self::bit_pos) with the length.
+#[derive(Clone, Debug)]
+pub(crate) struct ForwardBits<'a> {
+    src: &'a [u8],
+    bit_pos: usize,
+}
+
+impl<'a> ForwardBits<'a> {
+    pub(crate) fn new(src: &'a [u8]) -> Self {
+        Self { src, bit_pos: 0 }
+    }
+
+    /// The next `n` bits (`n <= 32`), without consuming them.
+    pub(crate) fn peek(&self, n: u32) -> u32 {
+        let byte = self.bit_pos / 8;
+        let mut bytes = [0u8; 8];
+        let end = (byte + 8).min(self.src.len());
+        if byte < end {
+            bytes[..end - byte].copy_from_slice(&self.src[byte..end]);
+        }
+        let v = u64::from_le_bytes(bytes) >> (self.bit_pos % 8);
+        (v & ((1u64 << n) - 1)) as u32
+    }
+
+    pub(crate) fn skip(&mut self, n: u32) {
+        self.bit_pos += n as usize;
+    }
+
+    pub(crate) fn read(&mut self, n: u32) -> u32 {
+        let v = self.peek(n);
+        self.skip(n);
+        v
+    }
+
+    /// Bits consumed so far.
+    pub(crate) fn bit_pos(&self) -> usize {
+        self.bit_pos
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_backwards_from_the_end_mark() {
+        // The spec's Huffman example: "0145" is 0001_0000 00001_1_01 (bytes 0x10, 0x0D).
+        let src = [0x10u8, 0x0D];
+        let mut b = BackwardBits::new(&src, "test").unwrap();
+        assert_eq!(b.read(1), 1); // symbol 0: code 1
+        assert_eq!(b.read(2), 0b01); // symbol 1: code 01
+        assert_eq!(b.read(4), 0b0001); // symbol 4
+        assert_eq!(b.read(4), 0b0000); // symbol 5
+        assert_eq!(b.reload(), Status::Completed);
+        assert!(b.is_complete());
+        b.read(1);
+        assert_eq!(b.reload(), Status::Overflow);
+    }
+
+    #[test]
+    fn long_streams_reload() {
+        // 100 bytes of 0xA5 with an end mark byte of 0x01: 800 bits of pattern 10100101 each byte.
+        let mut src = vec![0xA5u8; 100];
+        src.push(0x01);
+        let mut b = BackwardBits::new(&src, "test").unwrap();
+        let mut got = Vec::new();
+        for _ in 0..100 {
+            assert_ne!(b.reload(), Status::Overflow);
+            got.push(b.read(8) as u8);
+        }
+        assert!(got.iter().all(|&x| x == 0xA5));
+        assert_eq!(b.reload(), Status::Completed);
+    }
+
+    #[test]
+    fn rejects_a_missing_end_mark() {
+        assert!(BackwardBits::new(&[1, 0], "test").is_err());
+        assert!(BackwardBits::new(&[], "test").is_err());
+    }
+
+    #[test]
+    fn forward_reads_and_pads() {
+        let mut f = ForwardBits::new(&[0b1010_1100, 0xFF]);
+        assert_eq!(f.read(2), 0b00);
+        assert_eq!(f.read(4), 0b1011);
+        assert_eq!(f.read(10), 0b11_1111_1110);
+        assert_eq!(f.read(8), 0);
+        assert_eq!(f.bit_pos(), 24);
+    }
+}

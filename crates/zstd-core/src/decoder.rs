@@ -1,0 +1,559 @@
+//! The frame decoder: blocks, literals, sequences, and their execution into an output buffer.
+//!
+//! Output goes into an initialized `&mut [u8]`: the fast copies (`zstd_simd::wildcopy_raw`,
+//! `copy_match_raw`) may write up to `WILDCOPY_SLACK` bytes past a copy and read bytes they will
+//! overwrite, so a copy takes the fast path only when that slack lies inside the buffer, and the
+//! exact copies otherwise.
+
+use xxhash_rust::xxh64::Xxh64;
+use zstd_simd::WILDCOPY_SLACK;
+
+use crate::bits::{BackwardBits, Status};
+use crate::dictionary::Dictionary;
+use crate::error::{Error, Result};
+use crate::frame::{self, BlockKind, FrameHeader};
+use crate::literals::Literals;
+use crate::sequences::{SeqEntry, Tables};
+
+/// The repeat offsets a frame starts with.
+const INITIAL_REPS: [u32; 3] = [1, 4, 8];
+
+/// Decoding state reused from frame to frame: tables and buffers keep their allocations.
+#[derive(Debug, Default)]
+pub(crate) struct FrameDecoder {
+    literals: Literals,
+    tables: Tables,
+    reps: [u32; 3],
+    /// Verify content checksums (on by default).
+    pub(crate) skip_checksum: bool,
+}
+
+/// Where a frame's output goes: an initialized buffer, the position to write at, and the
+/// limits.
+pub(crate) struct Output<'a> {
+    pub(crate) buf: &'a mut [u8],
+    pub(crate) pos: usize,
+    /// Where this frame's output starts in `buf` (bytes before it are not history).
+    pub(crate) frame_start: usize,
+    /// Output may not pass this position (the caller's capacity).
+    pub(crate) limit: usize,
+    /// Where the current block's output starts.
+    pub(crate) block_start: usize,
+}
+
+impl FrameDecoder {
+    /// Prepares for a frame: tables and repeat offsets from the dictionary, or fresh ones.
+    pub(crate) fn start_frame(
+        &mut self,
+        header: &FrameHeader,
+        dict: Option<&Dictionary>,
+    ) -> Result<()> {
+        let given = dict.map_or(0, Dictionary::id);
+        if header.dictionary_id != 0 && header.dictionary_id != given {
+            return Err(Error::DictionaryMismatch {
+                frame: header.dictionary_id,
+                given,
+            });
+        }
+        match dict.and_then(Dictionary::entropy) {
+            Some(e) => {
+                self.literals.huffman.clone_from(&e.huffman);
+                self.literals.has_huffman = true;
+                self.tables.clone_from(&e.tables);
+                self.reps = e.reps;
+            }
+            None => {
+                self.literals.has_huffman = false;
+                self.tables.reset();
+                self.reps = INITIAL_REPS;
+            }
+        }
+        Ok(())
+    }
+
+    /// Decodes one block's content into `out` (at most `block_max` bytes). `dict` is the
+    /// dictionary content matches may reach into.
+    pub(crate) fn decode_block(
+        &mut self,
+        kind: BlockKind,
+        size: usize,
+        content: &[u8],
+        out: &mut Output<'_>,
+        block_max: usize,
+        dict: &[u8],
+    ) -> Result<()> {
+        match kind {
+            BlockKind::Raw => {
+                let end = check_room(out, size, block_max)?;
+                out.buf[out.pos..end].copy_from_slice(&content[..size]);
+                out.pos = end;
+            }
+            BlockKind::Rle => {
+                let end = check_room(out, size, block_max)?;
+                out.buf[out.pos..end].fill(content[0]);
+                out.pos = end;
+            }
+            BlockKind::Compressed => {
+                if size > block_max {
+                    return Err(Error::BlockTooLarge {
+                        size,
+                        max: block_max,
+                    });
+                }
+                self.decode_compressed(&content[..size], out, block_max, dict)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn decode_compressed(
+        &mut self,
+        block: &[u8],
+        out: &mut Output<'_>,
+        block_max: usize,
+        dict: &[u8],
+    ) -> Result<()> {
+        let lit_used = self.literals.decode(block, block_max)?;
+        let header = self.tables.read_header(&block[lit_used..])?;
+        let block_limit = out.limit.min(out.pos + block_max);
+        if header.count == 0 {
+            let n = self.literals.len();
+            let end = check_room(out, n, block_max)?;
+            out.buf[out.pos..end].copy_from_slice(&self.literals.padded()[..n]);
+            out.pos = end;
+            return Ok(());
+        }
+        let stream = &block[lit_used + header.len..];
+        self.execute_sequences(stream, header.count, out, block_limit, dict)
+    }
+
+    /// Decodes `count` sequences from `stream` and executes each as it is decoded.
+    fn execute_sequences(
+        &mut self,
+        stream: &[u8],
+        count: usize,
+        out: &mut Output<'_>,
+        block_limit: usize,
+        dict: &[u8],
+    ) -> Result<()> {
+        let mut bits = BackwardBits::new(stream, "sequences bitstream")?;
+        let (ll_table, of_table, ml_table) = (&self.tables.ll, &self.tables.of, &self.tables.ml);
+        let mut ll_state = bits.read(ll_table.log) as usize;
+        let mut of_state = bits.read(of_table.log) as usize;
+        let mut ml_state = bits.read(ml_table.log) as usize;
+        bits.reload();
+        let lits = self.literals.padded();
+        let lit_count = self.literals.len();
+        let mut lit_pos = 0usize;
+        let mut reps = self.reps;
+        for i in 0..count {
+            let ll_e: SeqEntry = ll_table.entries[ll_state];
+            let ml_e: SeqEntry = ml_table.entries[ml_state];
+            let of_e: SeqEntry = of_table.entries[of_state];
+            let offset_value = of_e.base + bits.read(u32::from(of_e.extra)) as u32;
+            bits.reload();
+            let match_len = (ml_e.base + bits.read(u32::from(ml_e.extra)) as u32) as usize;
+            let lit_len = (ll_e.base + bits.read(u32::from(ll_e.extra)) as u32) as usize;
+            if ll_e.extra + ml_e.extra > 30 {
+                bits.reload();
+            }
+            let offset = resolve_offset(&mut reps, offset_value, lit_len)?;
+            if i + 1 < count {
+                ll_state = usize::from(ll_e.next) + bits.read(u32::from(ll_e.nb_bits)) as usize;
+                ml_state = usize::from(ml_e.next) + bits.read(u32::from(ml_e.nb_bits)) as usize;
+                of_state = usize::from(of_e.next) + bits.read(u32::from(of_e.nb_bits)) as usize;
+                bits.reload();
+            }
+            execute(
+                out,
+                block_limit,
+                lits,
+                lit_count,
+                &mut lit_pos,
+                lit_len,
+                offset as usize,
+                match_len,
+                dict,
+            )?;
+        }
+        // libzstd accepts a stream read past its start (overflow) but not one left unfinished.
+        if matches!(bits.reload(), Status::Unfinished | Status::EndOfBuffer) {
+            return Err(Error::CorruptSequences("bitstream not consumed"));
+        }
+        // The literals left over follow the last sequence.
+        let rest = lit_count - lit_pos;
+        let end = out.pos + rest;
+        if end > block_limit {
+            return Err(too_big(out, end, block_limit - out.block_start));
+        }
+        out.buf[out.pos..end].copy_from_slice(&lits[lit_pos..lit_count]);
+        out.pos = end;
+        self.reps = reps;
+        Ok(())
+    }
+}
+
+/// The error for output that would pass `limit`: the caller's capacity, or the block maximum.
+#[cold]
+fn too_big(out: &Output<'_>, end: usize, block_max: usize) -> Error {
+    if end > out.limit {
+        Error::OutputTooSmall {
+            capacity: out.limit - out.frame_start,
+        }
+    } else {
+        Error::BlockTooLarge {
+            size: end - out.block_start,
+            max: block_max,
+        }
+    }
+}
+
+/// Checks that `n` more bytes fit the block and the buffer; returns the new end.
+fn check_room(out: &Output<'_>, n: usize, block_max: usize) -> Result<usize> {
+    if n > block_max {
+        return Err(Error::BlockTooLarge {
+            size: n,
+            max: block_max,
+        });
+    }
+    let end = out.pos + n;
+    if end > out.limit {
+        return Err(Error::OutputTooSmall {
+            capacity: out.limit - out.frame_start,
+        });
+    }
+    Ok(end)
+}
+
+/// Turns an offset value into an offset, updating the repeat offsets (RFC 8878 §3.1.2.5).
+#[inline(always)]
+fn resolve_offset(reps: &mut [u32; 3], offset_value: u32, lit_len: usize) -> Result<u32> {
+    if offset_value > 3 {
+        let offset = offset_value - 3;
+        *reps = [offset, reps[0], reps[1]];
+        return Ok(offset);
+    }
+    let index = offset_value + u32::from(lit_len == 0);
+    Ok(match index {
+        1 => reps[0],
+        2 => {
+            let offset = reps[1];
+            *reps = [offset, reps[0], reps[2]];
+            offset
+        }
+        3 => {
+            let offset = reps[2];
+            *reps = [offset, reps[0], reps[1]];
+            offset
+        }
+        _ => {
+            let offset = reps[0].wrapping_sub(1);
+            if offset == 0 {
+                return Err(Error::CorruptSequences("repeat offset 1 minus 1 is zero"));
+            }
+            *reps = [offset, reps[0], reps[1]];
+            offset
+        }
+    })
+}
+
+/// Executes one sequence: `lit_len` literals, then a match of `match_len` at `offset`.
+#[allow(
+    clippy::too_many_arguments,
+    reason = "the hot loop's state, passed by value to stay in registers"
+)]
+#[inline(always)]
+fn execute(
+    out: &mut Output<'_>,
+    block_limit: usize,
+    lits: &[u8],
+    lit_count: usize,
+    lit_pos: &mut usize,
+    lit_len: usize,
+    offset: usize,
+    match_len: usize,
+    dict: &[u8],
+) -> Result<()> {
+    if lit_len > lit_count - *lit_pos {
+        return Err(Error::CorruptSequences(
+            "sequence uses more literals than the block has",
+        ));
+    }
+    let pos = out.pos;
+    let end = pos + lit_len + match_len;
+    if end > block_limit {
+        return Err(too_big(out, end, block_limit - out.block_start));
+    }
+    let buf_len = out.buf.len();
+    // Literals.
+    if pos + lit_len + WILDCOPY_SLACK <= buf_len {
+        // SAFETY: `pos + lit_len + WILDCOPY_SLACK <= buf.len()`, and the literal buffer keeps
+        // `WILDCOPY_SLACK` initialized bytes past its literals (`lit_pos + lit_len <= lit_count`);
+        // the two buffers are distinct, so they do not overlap.
+        unsafe {
+            zstd_simd::wildcopy_raw(
+                out.buf.as_mut_ptr().add(pos),
+                lits.as_ptr().add(*lit_pos),
+                lit_len,
+            )
+        };
+    } else {
+        out.buf[pos..pos + lit_len].copy_from_slice(&lits[*lit_pos..*lit_pos + lit_len]);
+    }
+    *lit_pos += lit_len;
+    let mpos = pos + lit_len;
+    // Match.
+    let history = mpos - out.frame_start;
+    if offset > history {
+        copy_from_dictionary(out.buf, out.frame_start, mpos, offset, match_len, dict)?;
+    } else if mpos + match_len + WILDCOPY_SLACK <= buf_len {
+        // SAFETY: `1 <= offset <= mpos - frame_start`, so the source starts inside the buffer,
+        // and `mpos + match_len + WILDCOPY_SLACK <= buf.len()`; the buffer is initialized.
+        unsafe { zstd_simd::copy_match_raw(out.buf.as_mut_ptr().add(mpos), offset, match_len) };
+    } else {
+        zstd_simd::copy_match_exact(out.buf, mpos, offset, match_len);
+    }
+    out.pos = end;
+    Ok(())
+}
+
+/// A match that starts in the dictionary: its first part comes from the dictionary's end, the
+/// rest (if any) from the frame's output.
+#[cold]
+fn copy_from_dictionary(
+    buf: &mut [u8],
+    frame_start: usize,
+    mpos: usize,
+    offset: usize,
+    match_len: usize,
+    dict: &[u8],
+) -> Result<()> {
+    let history = mpos - frame_start;
+    let back = offset - history;
+    if back > dict.len() {
+        return Err(Error::OffsetBeyondWindow {
+            offset: offset as u64,
+            available: (history + dict.len()) as u64,
+        });
+    }
+    let from_dict = back.min(match_len);
+    let start = dict.len() - back;
+    buf[mpos..mpos + from_dict].copy_from_slice(&dict[start..start + from_dict]);
+    let rest = match_len - from_dict;
+    if rest > 0 {
+        // Continues from the start of the frame's output.
+        zstd_simd::copy_match_exact(buf, mpos + from_dict, offset, rest);
+    }
+    Ok(())
+}
+
+/// Where decoded frames go: a buffer that can be asked for room.
+pub(crate) trait Sink {
+    /// The whole buffer, grown (zero-filled) if this sink can grow so that at least `end`
+    /// bytes plus `WILDCOPY_SLACK` fit where possible.
+    fn room(&mut self, end: usize) -> &mut [u8];
+    /// Called once a frame's output ends at `end`.
+    fn finish(&mut self, end: usize);
+}
+
+impl Sink for Vec<u8> {
+    fn room(&mut self, end: usize) -> &mut [u8] {
+        let need = end + WILDCOPY_SLACK;
+        if self.len() < need {
+            grow_zeroed(self, need.max(self.len().saturating_mul(2)));
+        }
+        &mut self[..]
+    }
+
+    fn finish(&mut self, end: usize) {
+        self.truncate(end);
+    }
+}
+
+impl Sink for &mut [u8] {
+    fn room(&mut self, _end: usize) -> &mut [u8] {
+        self
+    }
+
+    fn finish(&mut self, _end: usize) {}
+}
+
+/// Decoding options of one call.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Limits<'d> {
+    pub(crate) dict: Option<&'d Dictionary>,
+    /// Reject frames whose window is larger (the streaming decoders' memory bound).
+    pub(crate) max_window: Option<u64>,
+}
+
+/// Decodes the Zstandard frame at the start of `src` into `sink` from position `start`; its
+/// output may not pass `limit`. Returns the bytes of `src` the frame used and where its output
+/// ends.
+pub(crate) fn decode_frame<S: Sink>(
+    dec: &mut FrameDecoder,
+    src: &[u8],
+    sink: &mut S,
+    start: usize,
+    limit: usize,
+    opts: Limits<'_>,
+) -> Result<(usize, usize)> {
+    let header = FrameHeader::parse(src)?;
+    if let Some(max) = opts.max_window
+        && header.window_size > max
+    {
+        return Err(Error::WindowTooLarge {
+            window_size: header.window_size,
+            max,
+        });
+    }
+    dec.start_frame(&header, opts.dict)?;
+    let dict_content = opts.dict.map_or(&[][..], Dictionary::content);
+    let block_max = header.block_max();
+    // Never reserve more than the input could decode to: a frame claiming a huge size must
+    // not make us allocate it before its blocks back the claim.
+    let backed = src.len().saturating_mul(MAX_EXPANSION) as u64;
+    let want = header
+        .content_size
+        .map_or(block_max as u64, |n| n.min(backed)) as usize;
+    sink.room(start.saturating_add(want).min(limit));
+    let mut hasher = (header.has_checksum && !dec.skip_checksum).then(|| Xxh64::new(0));
+    let mut pos = header.header_len;
+    let mut at = start;
+    loop {
+        let block = frame::read_block_header(src, pos)?;
+        pos += 3;
+        let content = src
+            .get(pos..pos + block.content_len())
+            .ok_or(Error::Truncated { what: "block" })?;
+        pos += block.content_len();
+        let buf = sink.room(at.saturating_add(block_max).min(limit));
+        let buf_len = buf.len();
+        let mut o = Output {
+            buf,
+            pos: at,
+            frame_start: start,
+            limit: limit.min(buf_len),
+            block_start: at,
+        };
+        dec.decode_block(
+            block.kind,
+            block.size,
+            content,
+            &mut o,
+            block_max,
+            dict_content,
+        )?;
+        let end = o.pos;
+        if let Some(h) = hasher.as_mut() {
+            h.update(&o.buf[at..end]);
+        }
+        at = end;
+        if block.last {
+            break;
+        }
+    }
+    if header.has_checksum {
+        let stored = src.get(pos..pos + 4).ok_or(Error::Truncated {
+            what: "content checksum",
+        })?;
+        if let Some(h) = hasher {
+            let expected = u32::from_le_bytes(stored.try_into().expect("4 bytes"));
+            let computed = h.digest() as u32;
+            if expected != computed {
+                return Err(Error::ChecksumMismatch { expected, computed });
+            }
+        }
+        pos += 4;
+    }
+    let decoded = (at - start) as u64;
+    if let Some(declared) = header.content_size
+        && declared != decoded
+    {
+        return Err(Error::ContentSizeMismatch { declared, decoded });
+    }
+    sink.finish(at);
+    Ok((pos, at))
+}
+
+/// Decodes every frame of `src` (skippable frames skipped) into `sink` from `start`, at most
+/// `capacity` bytes. Returns where the output ends.
+pub(crate) fn decode_frames<S: Sink>(
+    dec: &mut FrameDecoder,
+    mut src: &[u8],
+    sink: &mut S,
+    start: usize,
+    capacity: usize,
+    opts: Limits<'_>,
+) -> Result<usize> {
+    let limit = start.saturating_add(capacity);
+    let mut at = start;
+    while !src.is_empty() {
+        let magic = src
+            .get(..4)
+            .map(|b| u32::from_le_bytes(b.try_into().expect("4 bytes")));
+        match magic {
+            None => {
+                return Err(Error::Truncated {
+                    what: "frame header",
+                });
+            }
+            Some(m) if m & 0xFFFF_FFF0 == frame::SKIPPABLE_MAGIC => {
+                src = &src[frame::find_frame_compressed_size(src)?..];
+            }
+            Some(_) => {
+                let (used, end) = decode_frame(dec, src, sink, at, limit, opts)?;
+                at = end;
+                src = &src[used..];
+            }
+        }
+    }
+    sink.finish(at);
+    Ok(at)
+}
+
+/// The most output one input byte can produce (an RLE block: 3 header bytes and 1 content byte
+/// for 128 KiB), used to bound allocations before the data backs them.
+pub(crate) const MAX_EXPANSION: usize = frame::MAX_BLOCK_SIZE / 4 + 1;
+
+/// Grows `v` to `len` bytes, zero-filled (fresh allocations come from `calloc`).
+fn grow_zeroed(v: &mut Vec<u8>, len: usize) {
+    if v.len() >= len {
+        return;
+    }
+    if v.capacity() == 0 {
+        *v = vec![0; len];
+    } else {
+        v.resize(len, 0);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn repeat_offsets_follow_the_spec_table() {
+        // RFC 8878 §3.1.2.5's worked example.
+        let mut reps = INITIAL_REPS;
+        let steps: [(u32, usize, [u32; 3]); 9] = [
+            (1114, 11, [1111, 1, 4]),
+            (1, 22, [1111, 1, 4]),
+            (2225, 22, [2222, 1111, 1]),
+            (1114, 111, [1111, 2222, 1111]),
+            (3336, 33, [3333, 1111, 2222]),
+            (2, 22, [1111, 3333, 2222]),
+            (3, 33, [2222, 1111, 3333]),
+            (3, 0, [2221, 2222, 1111]),
+            (1, 0, [2222, 2221, 1111]),
+        ];
+        for (ov, ll, want) in steps {
+            resolve_offset(&mut reps, ov, ll).unwrap();
+            assert_eq!(reps, want, "offset value {ov}, literal length {ll}");
+        }
+        let mut one = [1, 5, 9];
+        assert!(
+            resolve_offset(&mut one, 3, 0).is_err(),
+            "1 - 1 = 0 is not an offset"
+        );
+    }
+}

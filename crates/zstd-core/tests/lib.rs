@@ -1,0 +1,5 @@
+//! zstd-core's integration tests: one binary, one module per concern.
+
+mod support;
+
+mod conformance;
