@@ -49,7 +49,6 @@ impl FrameHeader {
         let descriptor = *src.get(4).ok_or(Error::Truncated {
             what: "frame header",
         })?;
-        let fcs_flag = descriptor >> 6;
         let single_segment = descriptor & 0x20 != 0;
         if descriptor & 0x08 != 0 {
             return Err(Error::Reserved {
@@ -58,14 +57,8 @@ impl FrameHeader {
         }
         let has_checksum = descriptor & 0x04 != 0;
         let did_len = [0, 1, 2, 4][usize::from(descriptor & 3)];
-        let fcs_len = match fcs_flag {
-            0 => usize::from(single_segment),
-            1 => 2,
-            2 => 4,
-            _ => 8,
-        };
-        let window_len = usize::from(!single_segment);
-        let header_len = 5 + window_len + did_len + fcs_len;
+        let fcs_len = fcs_len(descriptor);
+        let header_len = header_len(descriptor);
         let h = src.get(..header_len).ok_or(Error::Truncated {
             what: "frame header",
         })?;
@@ -103,6 +96,23 @@ impl FrameHeader {
     pub fn block_max(&self) -> usize {
         self.window_size.min(MAX_BLOCK_SIZE as u64) as usize
     }
+}
+
+/// The length of the frame-content-size field a frame descriptor announces.
+fn fcs_len(descriptor: u8) -> usize {
+    match descriptor >> 6 {
+        0 => usize::from(descriptor & 0x20 != 0),
+        1 => 2,
+        2 => 4,
+        _ => 8,
+    }
+}
+
+/// The length of a frame header (magic number included) from its descriptor byte.
+pub(crate) fn header_len(descriptor: u8) -> usize {
+    let did_len = [0, 1, 2, 4][usize::from(descriptor & 3)];
+    let window_len = usize::from(descriptor & 0x20 == 0);
+    5 + window_len + did_len + fcs_len(descriptor)
 }
 
 fn read_u32(src: &[u8], at: usize) -> Option<u32> {

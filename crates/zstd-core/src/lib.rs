@@ -19,6 +19,7 @@
 //! - [`decode_all`], [`bulk::decompress`], [`bulk::Decompressor`]: whole-buffer decoding.
 //! - [`frame`]: header inspection ([`frame::FrameHeader`], [`frame::frame_content_size`],
 //!   [`frame::find_frame_compressed_size`]) and an iterator over frames ([`frame::Frames`]).
+//! - [`stream::read::Decoder`], [`stream::write::Decoder`]: streaming decoding in bounded memory.
 //! - [`Dictionary`]: zstd-format and raw-content dictionaries.
 //! - [`Error`]: what is wrong with an input; converts into `std::io::Error`.
 //!
@@ -35,6 +36,7 @@ mod fse;
 mod huffman;
 mod literals;
 mod sequences;
+pub mod stream;
 
 use std::io::{self, Read};
 

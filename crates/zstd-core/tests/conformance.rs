@@ -31,8 +31,27 @@ fn decode_corpus(dir: &str, dict: Option<&[u8]>) -> (usize, Vec<String>) {
             )),
             Err(e) => failures.push(format!("{name}: {e}")),
         }
+        match stream(&src, dict) {
+            Ok(got) if got == want => {}
+            Ok(_) => failures.push(format!("{name}: streaming: wrong output")),
+            Err(e) => failures.push(format!("{name}: streaming: {e}")),
+        }
     }
     (frames.len(), failures)
+}
+
+/// Decodes with the streaming reader, 4 KiB at a time, any window allowed.
+fn stream(src: &[u8], dict: Option<&[u8]>) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let input = std::io::BufReader::with_capacity(4096, src);
+    let mut d = match dict {
+        Some(d) => zstd_core::stream::read::Decoder::with_dictionary(input, d)?,
+        None => zstd_core::stream::read::Decoder::with_buffer(input)?,
+    };
+    d.window_log_max(zstd_core::WINDOW_LOG_MAX)?;
+    let mut out = Vec::new();
+    d.read_to_end(&mut out)?;
+    Ok(out)
 }
 
 #[test]
@@ -86,6 +105,9 @@ fn golden_decompression() {
             .decompress(&std::fs::read(f).unwrap(), CAPACITY)
             .unwrap_or_else(|e| panic!("{}: {e}", f.display()));
         assert_eq!(got, want, "{}", f.display());
+        let streamed = stream(&std::fs::read(f).unwrap(), None)
+            .unwrap_or_else(|e| panic!("{}: {e}", f.display()));
+        assert_eq!(streamed, want, "{}: streaming", f.display());
         count += 1;
     }
     eprintln!("golden-decompression: {count} files decoded byte-exact");
@@ -108,6 +130,11 @@ fn golden_decompression_errors() {
             "{} must be rejected, decoded to {} bytes",
             f.display(),
             r.unwrap().len()
+        );
+        assert!(
+            stream(&src, None).is_err(),
+            "{}: streaming must reject it",
+            f.display()
         );
         eprintln!(
             "{}: rejected: {}",

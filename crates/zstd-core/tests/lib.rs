@@ -3,3 +3,6 @@
 mod support;
 
 mod conformance;
+mod libzstd;
+mod silesia;
+mod stream;
