@@ -26,10 +26,6 @@ pub(crate) struct Options {
     /// Print the ids and stop.
     pub(crate) list: bool,
     /// The corpus directory of `--corpus` (used by the zstd benchmarks).
-    #[allow(
-        dead_code,
-        reason = "read by the zstd suites, which come with the zstd issues"
-    )]
     pub(crate) corpus: Option<PathBuf>,
 }
 

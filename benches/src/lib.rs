@@ -48,6 +48,22 @@ pub type TimedFn = Box<dyn FnMut(u64) -> Duration>;
 /// A measured value (a count, a size) of one side.
 pub type ValueFn = Box<dyn FnMut() -> f64>;
 
+/// The directory given with `--corpus DIR` (`cargo xtask bench --corpus DIR`), for suites that
+/// benchmark codecs on a user's files; `None` without it (or outside the paired harness).
+pub fn corpus_dir() -> Option<std::path::PathBuf> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if !args.iter().any(|a| a == "--perfkit") {
+        return None;
+    }
+    cli::Options::parse(&args).ok()?.corpus
+}
+
+/// `../shared` beside the project root (the Silesia corpus and conformance data), if present.
+pub fn shared_dir() -> Option<std::path::PathBuf> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared");
+    dir.is_dir().then_some(dir)
+}
+
 /// Times `f` run `iters` times back to back; its result goes through [`black_box`].
 pub fn iter<R>(mut f: impl FnMut() -> R + 'static) -> impl FnMut(u64) -> Duration + 'static {
     move |iters| {
@@ -254,6 +270,17 @@ impl Suite {
             let bench = self.time(&id, (level.name(), ours), ("scalar", scalar));
             bench.throughput = Some(throughput);
         }
+    }
+
+    /// Whether the benchmark `id` (without the suite prefix) will run: the `--filter` or
+    /// `--exact` of this run selects it. Suites with costly set-up (compressing a corpus) ask
+    /// before preparing a benchmark's input. Always true under criterion, which filters itself.
+    pub fn selects(&self, id: &str) -> bool {
+        let args: Vec<String> = std::env::args().skip(1).collect();
+        if !args.iter().any(|a| a == "--perfkit") {
+            return true;
+        }
+        cli::Options::parse(&args).map_or(true, |o| o.selects(&format!("{}/{id}", self.name)))
     }
 
     /// Declares a benchmark that cannot run on this machine (say, a SIMD level the CPU lacks).

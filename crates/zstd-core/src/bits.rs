@@ -120,6 +120,60 @@ impl<'a> BackwardBits<'a> {
         status
     }
 
+    /// Whether [`reload_fast`](Self::reload_fast) may be called: at least 8 bytes remain
+    /// below the loaded ones, and no more than 63 bits were consumed.
+    #[inline(always)]
+    pub(crate) fn can_reload_fast(&self) -> bool {
+        self.pos >= 8 && self.consumed < 64
+    }
+
+    /// [`reload`](Self::reload) for the middle of a stream (see
+    /// [`can_reload_fast`](Self::can_reload_fast)): afterwards at least 57 bits are loaded.
+    #[inline(always)]
+    pub(crate) fn reload_fast(&mut self) {
+        debug_assert!(self.can_reload_fast());
+        self.pos -= (self.consumed >> 3) as usize;
+        self.consumed &= 7;
+        debug_assert!(self.pos + 8 <= self.src.len());
+        // SAFETY: `pos + 8 <= src.len()` holds for every stream of 8 bytes or more (`pos`
+        // starts at `len - 8` and only moves down), and `pos >= 8` before this call means the
+        // stream is that long; `pos` stays non-negative (it moves back at most 7 from >= 8).
+        self.container = unsafe {
+            self.src
+                .as_ptr()
+                .add(self.pos)
+                .cast::<u64>()
+                .read_unaligned()
+                .to_le()
+        };
+    }
+
+    /// The stream as the Huffman fast loops hold it: the position of the 8 loaded bytes, and
+    /// those bytes shifted left by the bits already consumed, with a 1 (the sentinel) just
+    /// below them, so that the trailing zeros count the consumed bits. The lowest loaded bit
+    /// is given up for the sentinel: 63 - consumed bits remain usable before a reload. Only
+    /// for `consumed < 64` and a stream of at least 8 bytes.
+    #[inline(always)]
+    pub(crate) fn to_sentinel(&self) -> (usize, u64) {
+        debug_assert!(self.consumed < 64 && self.src.len() >= 8);
+        (self.pos, (self.container | 1) << self.consumed)
+    }
+
+    /// Takes back the state the fast loop left: the 8 bytes at `pos`, of which the trailing
+    /// zeros of `bits` were consumed.
+    #[inline(always)]
+    pub(crate) fn set_from_sentinel(&mut self, pos: usize, bits: u64) {
+        self.pos = pos;
+        self.container = read_le64(self.src, pos);
+        self.consumed = bits.trailing_zeros();
+    }
+
+    /// The stream's bytes.
+    #[inline(always)]
+    pub(crate) fn src(&self) -> &'a [u8] {
+        self.src
+    }
+
     /// Whether every bit of the stream was consumed, exactly.
     pub(crate) fn is_complete(&self) -> bool {
         self.pos == 0 && self.consumed == 64

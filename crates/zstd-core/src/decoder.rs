@@ -13,7 +13,7 @@ use crate::dictionary::Dictionary;
 use crate::error::{Error, Result};
 use crate::frame::{self, BlockKind, FrameHeader};
 use crate::literals::Literals;
-use crate::sequences::{SeqEntry, Tables};
+use crate::sequences::{LL_SLOT, ML_SLOT, OF_SLOT, SEQ_TABLE_SIZE, SeqEntry, Tables};
 
 /// The repeat offsets a frame starts with.
 const INITIAL_REPS: [u32; 3] = [1, 4, 8];
@@ -59,7 +59,7 @@ impl FrameDecoder {
             Some(e) => {
                 self.literals.huffman.clone_from(&e.huffman);
                 self.literals.has_huffman = true;
-                self.tables.clone_from(&e.tables);
+                self.tables.load(&e.tables);
                 self.reps = e.reps;
             }
             None => {
@@ -127,7 +127,8 @@ impl FrameDecoder {
         self.execute_sequences(stream, header.count, out, block_limit, dict)
     }
 
-    /// Decodes `count` sequences from `stream` and executes each as it is decoded.
+    /// Decodes `count` sequences from `stream` and executes each as it is decoded, with the
+    /// variant of the loop compiled for this CPU (see [`crate::cpu`]).
     fn execute_sequences(
         &mut self,
         stream: &[u8],
@@ -136,48 +137,216 @@ impl FrameDecoder {
         block_limit: usize,
         dict: &[u8],
     ) -> Result<()> {
+        #[cfg(target_arch = "x86_64")]
+        if crate::cpu::has_avx2_level() {
+            // SAFETY: the CPU has the AVX2 level's features (detected at run time).
+            return unsafe { self.execute_sequences_avx2(stream, count, out, block_limit, dict) };
+        }
+        self.execute_sequences_body(stream, count, out, block_limit, dict)
+    }
+
+    /// [`execute_sequences_body`](Self::execute_sequences_body) compiled for the AVX2 level.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2,bmi1,bmi2,lzcnt")]
+    fn execute_sequences_avx2(
+        &mut self,
+        stream: &[u8],
+        count: usize,
+        out: &mut Output<'_>,
+        block_limit: usize,
+        dict: &[u8],
+    ) -> Result<()> {
+        self.execute_sequences_body(stream, count, out, block_limit, dict)
+    }
+
+    /// The sequence loop.
+    ///
+    /// Each sequence is decoded and executed at once. One whose literals are in the literal
+    /// buffer, whose output ends at least `WILDCOPY_SLACK` bytes before the end of the buffer
+    /// and within the block, and whose match starts in this frame's output is copied with the
+    /// fast copies, through pointers; any other goes through [`execute`], which checks
+    /// everything. The loop holds its state in locals, few enough to stay in registers.
+    #[inline(always)]
+    fn execute_sequences_body(
+        &mut self,
+        stream: &[u8],
+        count: usize,
+        out: &mut Output<'_>,
+        block_limit: usize,
+        dict: &[u8],
+    ) -> Result<()> {
         let mut bits = BackwardBits::new(stream, "sequences bitstream")?;
-        let (ll_table, of_table, ml_table) = (&self.tables.ll, &self.tables.of, &self.tables.ml);
-        let mut ll_state = bits.read(ll_table.log) as usize;
-        let mut of_state = bits.read(of_table.log) as usize;
-        let mut ml_state = bits.read(ml_table.log) as usize;
+        let [ll_log, of_log, ml_log] = self.tables.logs;
+        let t = &*self.tables.entries;
+        let mut ll_state = bits.read(ll_log) as usize;
+        let mut of_state = bits.read(of_log) as usize;
+        let mut ml_state = bits.read(ml_log) as usize;
+        // Extra bits a sequence may read without a reload: a reload leaves at least 57 bits,
+        // and the three state updates take up to the three accuracy logs.
+        let budget = 57 - (ll_log + of_log + ml_log);
         bits.reload();
+        let prefetch = prefetch_pays(&t[OF_SLOT..OF_SLOT + (1 << of_log)], count);
         let lits = self.literals.padded();
         let lit_count = self.literals.len();
-        let mut lit_pos = 0usize;
         let mut reps = self.reps;
-        for i in 0..count {
-            let ll_e: SeqEntry = ll_table.entries[ll_state];
-            let ml_e: SeqEntry = ml_table.entries[ml_state];
-            let of_e: SeqEntry = of_table.entries[of_state];
-            let offset_value = of_e.base + bits.read(u32::from(of_e.extra)) as u32;
-            bits.reload();
-            let match_len = (ml_e.base + bits.read(u32::from(ml_e.extra)) as u32) as usize;
-            let lit_len = (ll_e.base + bits.read(u32::from(ll_e.extra)) as u32) as usize;
-            if ll_e.extra + ml_e.extra > 30 {
-                bits.reload();
-            }
-            let offset = resolve_offset(&mut reps, offset_value, lit_len)?;
-            if i + 1 < count {
-                ll_state = usize::from(ll_e.next) + bits.read(u32::from(ll_e.nb_bits)) as usize;
-                ml_state = usize::from(ml_e.next) + bits.read(u32::from(ml_e.nb_bits)) as usize;
-                of_state = usize::from(of_e.next) + bits.read(u32::from(of_e.nb_bits)) as usize;
-                bits.reload();
-            }
-            execute(
-                out,
-                block_limit,
-                lits,
-                lit_count,
-                &mut lit_pos,
-                lit_len,
-                offset as usize,
-                match_len,
-                dict,
-            )?;
+        // Pointers of the fast path: the output position, the literal position, and their
+        // limits. `lit_end` and `fast_end` are in bounds (`lit_count <= lits.len()`,
+        // `fast_end <= buf.len()`).
+        let lit_base = lits.as_ptr();
+        let lit_end = lit_base.wrapping_add(lit_count);
+        let mut lit = lit_base;
+        let mut base = out.buf.as_mut_ptr();
+        let fast_end = block_limit.min(out.buf.len().saturating_sub(WILDCOPY_SLACK));
+        let mut op = base.wrapping_add(out.pos);
+        let mut op_fast_end = base.wrapping_add(fast_end);
+        let mut prefix = base.wrapping_add(out.frame_start);
+        const MASK: usize = SEQ_TABLE_SIZE - 1;
+        // Decodes one sequence into `(lit_len, match_len, offset)`; `$update` is false for the
+        // last, whose states are not updated.
+        macro_rules! decode {
+            ($update:expr) => {{
+                let ll_e: SeqEntry = t[LL_SLOT + (ll_state & MASK)];
+                let ml_e: SeqEntry = t[ML_SLOT + (ml_state & MASK)];
+                let of_e: SeqEntry = t[OF_SLOT + (of_state & MASK)];
+                let (of_x, ml_x, ll_x) = (
+                    u32::from(of_e.extra),
+                    u32::from(ml_e.extra),
+                    u32::from(ll_e.extra),
+                );
+                // The three values' extra bits, read at once when they fit: offset's first (the
+                // highest bits), then match length's, then literal length's.
+                let offset_value;
+                let match_len;
+                let lit_len;
+                if of_x + ml_x + ll_x <= budget {
+                    let v = bits.read(of_x + ml_x + ll_x);
+                    lit_len = (ll_e.base + low_bits(v, ll_x)) as usize;
+                    match_len = (ml_e.base + low_bits(v >> ll_x, ml_x)) as usize;
+                    offset_value = of_e.base + (v >> (ll_x + ml_x)) as u32;
+                } else {
+                    offset_value = of_e.base + bits.read(of_x) as u32;
+                    bits.reload();
+                    match_len = (ml_e.base + bits.read(ml_x) as u32) as usize;
+                    lit_len = (ll_e.base + bits.read(ll_x) as u32) as usize;
+                    bits.reload();
+                }
+                let offset = resolve_offset(&mut reps, offset_value, lit_len) as usize;
+                if $update {
+                    // The three state updates, read at once: literal length's first, then
+                    // match length's, then offset's.
+                    let (ll_n, ml_n, of_n) = (
+                        u32::from(ll_e.nb_bits),
+                        u32::from(ml_e.nb_bits),
+                        u32::from(of_e.nb_bits),
+                    );
+                    let v = bits.read(ll_n + ml_n + of_n);
+                    of_state = usize::from(of_e.next) + low_bits(v, of_n) as usize;
+                    ml_state = usize::from(ml_e.next) + low_bits(v >> of_n, ml_n) as usize;
+                    ll_state = usize::from(ll_e.next) + (v >> (of_n + ml_n)) as usize;
+                    if bits.can_reload_fast() {
+                        bits.reload_fast();
+                    } else {
+                        bits.reload();
+                    }
+                }
+                (lit_len, match_len, offset)
+            }};
         }
-        // libzstd accepts a stream read past its start (overflow) but not one left unfinished.
-        if matches!(bits.reload(), Status::Unfinished | Status::EndOfBuffer) {
+        // Executes one decoded sequence.
+        macro_rules! execute {
+            ($seq:expr) => {{
+                let (lit_len, match_len, offset): (usize, usize, usize) = $seq;
+                let next_lit = lit.wrapping_add(lit_len);
+                let m = op.wrapping_add(lit_len);
+                let end = m.wrapping_add(match_len);
+                if (next_lit <= lit_end)
+                    & (end <= op_fast_end)
+                    & (offset <= (m as usize).wrapping_sub(prefix as usize))
+                {
+                    // SAFETY: `end + WILDCOPY_SLACK <= buf.len()` (`end <= op_fast_end`), so
+                    // both copies' over-writes stay in the buffer; the literals `lit..next_lit`
+                    // are in the literal buffer, which keeps `WILDCOPY_SLACK` initialized bytes
+                    // past its literals; the two buffers are distinct allocations. The match
+                    // source `m - offset` is at or after `prefix` (this frame's output), inside
+                    // the initialized buffer, and `offset >= 1` (`resolve_offset` never gives 0).
+                    unsafe {
+                        copy_literals(op, lit, lit_len);
+                        zstd_simd::copy_match_raw(m, offset, match_len);
+                    }
+                    op = end;
+                    lit = next_lit;
+                } else {
+                    out.pos = (op as usize) - (base as usize);
+                    let mut lit_pos = (lit as usize) - (lit_base as usize);
+                    execute(
+                        out,
+                        block_limit,
+                        lits,
+                        lit_count,
+                        &mut lit_pos,
+                        lit_len,
+                        offset,
+                        match_len,
+                        dict,
+                    )?;
+                    // Pointers into the buffer again, after `execute` borrowed it.
+                    base = out.buf.as_mut_ptr();
+                    op = base.wrapping_add(out.pos);
+                    op_fast_end = base.wrapping_add(fast_end);
+                    prefix = base.wrapping_add(out.frame_start);
+                    lit = lit_base.wrapping_add(lit_pos);
+                }
+            }};
+        }
+        if !prefetch {
+            for _ in 1..count {
+                execute!(decode!(true));
+            }
+            if count > 0 {
+                // The last sequence: its state updates are skipped, and the pointers its slow
+                // path would refresh are not read after it.
+                #[allow(unused_assignments)]
+                {
+                    let last = decode!(false);
+                    execute!(last);
+                }
+            }
+        } else {
+            // Sequences are decoded `DEPTH` ahead of their execution, and each one's match
+            // source is prefetched when it is decoded: far matches miss the cache, and by the
+            // time the sequence executes its source has arrived. It costs instructions, so it
+            // runs only where many offsets are long (as libzstd does).
+            const DEPTH: usize = 8;
+            let mut ring = [(0usize, 0usize, 0usize); DEPTH];
+            let mut decoded_end = op;
+            macro_rules! prefetch {
+                ($seq:expr) => {{
+                    let (lit_len, match_len, offset): (usize, usize, usize) = $seq;
+                    let src = decoded_end.wrapping_add(lit_len).wrapping_sub(offset);
+                    simd_arch::prefetch_read(src, simd_arch::Locality::L1);
+                    decoded_end = decoded_end.wrapping_add(lit_len + match_len);
+                }};
+            }
+            let ahead = count.min(DEPTH);
+            for (i, slot) in ring.iter_mut().enumerate().take(ahead) {
+                let seq = decode!(i + 1 < count);
+                prefetch!(seq);
+                *slot = seq;
+            }
+            for i in ahead..count {
+                let seq = decode!(i + 1 < count);
+                prefetch!(seq);
+                let old = std::mem::replace(&mut ring[i % DEPTH], seq);
+                execute!(old);
+            }
+            for i in count - ahead..count {
+                execute!(ring[i % DEPTH]);
+            }
+        }
+        out.pos = (op as usize) - (base as usize);
+        let lit_pos = (lit as usize) - (lit_base as usize);
+        // RFC 8878 §3.1.1.3.2.2: "At the end, the bitstream shall be entirely consumed".
+        if bits.reload() != Status::Completed {
             return Err(Error::CorruptSequences("bitstream not consumed"));
         }
         // The literals left over follow the last sequence.
@@ -225,16 +394,58 @@ fn check_room(out: &Output<'_>, n: usize, block_max: usize) -> Result<usize> {
     Ok(end)
 }
 
-/// Turns an offset value into an offset, updating the repeat offsets (RFC 8878 §3.1.2.5).
+/// Whether the prefetching sequence loop pays for its extra work: when at least 1 in 32 of the
+/// offset table's states codes an offset of 1 MiB or more (beyond most L2 caches), in a block
+/// with enough sequences to fill the pipeline.
+fn prefetch_pays(of_table: &[SeqEntry], count: usize) -> bool {
+    if count < 16 {
+        return false;
+    }
+    let far = of_table.iter().filter(|e| e.extra >= 20).count();
+    far * 32 >= of_table.len()
+}
+
+/// Copies literals in 16-byte steps (writes up to `len + 15` bytes).
+///
+/// # Safety
+/// `len + 16` bytes readable at `src` and writable at `dst`, not overlapping.
 #[inline(always)]
-fn resolve_offset(reps: &mut [u32; 3], offset_value: u32, lit_len: usize) -> Result<u32> {
+unsafe fn copy_literals(dst: *mut u8, src: *const u8, len: usize) {
+    // SAFETY: the caller's ranges.
+    unsafe {
+        dst.cast::<[u8; 16]>()
+            .write_unaligned(src.cast::<[u8; 16]>().read_unaligned());
+        let mut i = 16;
+        while i < len {
+            dst.add(i)
+                .cast::<[u8; 16]>()
+                .write_unaligned(src.add(i).cast::<[u8; 16]>().read_unaligned());
+            i += 16;
+        }
+    }
+}
+
+/// The low `n` bits of `v` (`n <= 31`).
+#[inline(always)]
+fn low_bits(v: u64, n: u32) -> u32 {
+    (v & ((1u64 << n) - 1)) as u32
+}
+
+/// An offset no frame can reach: what [`resolve_offset`] gives for the invalid repeat offset 0,
+/// so the sequence takes the checked path, which reports it.
+const INVALID_OFFSET: u32 = u32::MAX;
+
+/// Turns an offset value into an offset, updating the repeat offsets (RFC 8878 §3.1.2.5).
+/// Never 0: "repeat offset 1 minus 1" gives [`INVALID_OFFSET`].
+#[inline(always)]
+fn resolve_offset(reps: &mut [u32; 3], offset_value: u32, lit_len: usize) -> u32 {
     if offset_value > 3 {
         let offset = offset_value - 3;
         *reps = [offset, reps[0], reps[1]];
-        return Ok(offset);
+        return offset;
     }
     let index = offset_value + u32::from(lit_len == 0);
-    Ok(match index {
+    match index {
         1 => reps[0],
         2 => {
             let offset = reps[1];
@@ -247,22 +458,25 @@ fn resolve_offset(reps: &mut [u32; 3], offset_value: u32, lit_len: usize) -> Res
             offset
         }
         _ => {
-            let offset = reps[0].wrapping_sub(1);
+            let mut offset = reps[0].wrapping_sub(1);
             if offset == 0 {
-                return Err(Error::CorruptSequences("repeat offset 1 minus 1 is zero"));
+                offset = INVALID_OFFSET;
             }
             *reps = [offset, reps[0], reps[1]];
             offset
         }
-    })
+    }
 }
 
-/// Executes one sequence: `lit_len` literals, then a match of `match_len` at `offset`.
+/// Executes one sequence, `lit_len` literals then a match of `match_len` at `offset`, checking
+/// everything: the slow path of the sequence loop (near the buffer's end, matches into the
+/// dictionary, and corrupt input).
 #[allow(
     clippy::too_many_arguments,
-    reason = "the hot loop's state, passed by value to stay in registers"
+    reason = "the sequence loop's state, handed over as it stands"
 )]
-#[inline(always)]
+#[cold]
+#[inline(never)]
 fn execute(
     out: &mut Output<'_>,
     block_limit: usize,
@@ -278,6 +492,9 @@ fn execute(
         return Err(Error::CorruptSequences(
             "sequence uses more literals than the block has",
         ));
+    }
+    if offset == INVALID_OFFSET as usize {
+        return Err(Error::CorruptSequences("repeat offset 1 minus 1 is zero"));
     }
     let pos = out.pos;
     let end = pos + lit_len + match_len;
@@ -398,13 +615,22 @@ pub(crate) fn decode_frame<S: Sink>(
     opts: Limits<'_>,
 ) -> Result<(usize, usize)> {
     let header = FrameHeader::parse(src)?;
-    if let Some(max) = opts.max_window
-        && header.window_size > max
-    {
-        return Err(Error::WindowTooLarge {
-            window_size: header.window_size,
-            max,
-        });
+    match opts.max_window {
+        Some(max) if header.window_size > max => {
+            return Err(Error::WindowTooLarge {
+                window_size: header.window_size,
+                max,
+            });
+        }
+        // Without a limit, window logs above 31 are still refused, as by libzstd: the
+        // largest window descriptor with log 31 is 2^31 + 7 * 2^28.
+        None if !header.single_segment && header.window_size >= 1 << 32 => {
+            return Err(Error::WindowTooLarge {
+                window_size: header.window_size,
+                max: (1 << 31) + 7 * (1 << 28),
+            });
+        }
+        _ => {}
     }
     dec.start_frame(&header, opts.dict)?;
     let dict_content = opts.dict.map_or(&[][..], Dictionary::content);
@@ -547,12 +773,13 @@ mod tests {
             (1, 0, [2222, 2221, 1111]),
         ];
         for (ov, ll, want) in steps {
-            resolve_offset(&mut reps, ov, ll).unwrap();
+            assert_eq!(resolve_offset(&mut reps, ov, ll), want[0]);
             assert_eq!(reps, want, "offset value {ov}, literal length {ll}");
         }
         let mut one = [1, 5, 9];
-        assert!(
-            resolve_offset(&mut one, 3, 0).is_err(),
+        assert_eq!(
+            resolve_offset(&mut one, 3, 0),
+            INVALID_OFFSET,
             "1 - 1 = 0 is not an offset"
         );
     }

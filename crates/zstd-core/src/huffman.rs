@@ -7,6 +7,15 @@ use crate::fse::{self, Distribution};
 /// The longest code Zstandard allows.
 pub(crate) const MAX_BITS: u32 = 11;
 
+/// The decoding table is always indexed by 11 bits (codes shorter than the tree's deepest take
+/// more entries), so the lookup shift is a constant and the index provably in bounds.
+const TABLE_LOG: u32 = MAX_BITS;
+const TABLE_SIZE: usize = 1 << TABLE_LOG;
+
+/// Symbols each stream decodes per reload in the fast loop: 5 codes of at most 11 bits fit the
+/// 57 bits a reload guarantees.
+const PER_RELOAD: usize = 5;
+
 /// One entry of the decoding table: the symbol of a code prefix and the code's length.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub(crate) struct Entry {
@@ -14,11 +23,72 @@ pub(crate) struct Entry {
     pub(crate) nb_bits: u8,
 }
 
-/// A Huffman decoding table: indexed by the next `max_bits` bits of the stream.
-#[derive(Clone, Debug, Default)]
+/// An entry of the two-symbol table: the one or two symbols whose codes the next 11 bits
+/// begin with, and the bits they take.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[repr(C, align(4))]
+struct Pair {
+    symbols: [u8; 2],
+    nb_bits: u8,
+    /// 1 or 2: how many of `symbols` are decoded.
+    count: u8,
+}
+
+/// A Huffman decoding table: indexed by the next 11 bits of the stream. For long literal
+/// sections it also gets a two-symbol table (libzstd's "X2"): when two codes fit in 11 bits,
+/// one lookup decodes both, which nearly halves the lookups on text.
+#[derive(Debug)]
 pub(crate) struct Table {
-    pub(crate) entries: Vec<Entry>,
+    entries: Box<[Entry; TABLE_SIZE]>,
+    pairs: Box<[Pair; TABLE_SIZE]>,
+    /// Whether `pairs` was built from `entries`.
+    pairs_built: bool,
+    /// The deepest code of the tree.
     pub(crate) max_bits: u32,
+}
+
+impl Default for Table {
+    fn default() -> Self {
+        Self {
+            entries: Box::new([Entry::default(); TABLE_SIZE]),
+            pairs: Box::new([Pair::default(); TABLE_SIZE]),
+            pairs_built: false,
+            max_bits: 0,
+        }
+    }
+}
+
+impl Clone for Table {
+    fn clone(&self) -> Self {
+        Self {
+            entries: self.entries.clone(),
+            pairs: self.pairs.clone(),
+            pairs_built: self.pairs_built,
+            max_bits: self.max_bits,
+        }
+    }
+
+    /// Copies into the existing allocation (a dictionary's table, once per frame); the pair
+    /// table is rebuilt when needed.
+    fn clone_from(&mut self, source: &Self) {
+        *self.entries = *source.entries;
+        self.pairs_built = false;
+        self.max_bits = source.max_bits;
+    }
+}
+
+/// Literal sections at least this long use the two-symbol table when their codes average at
+/// most [`PAIR_MAX_BITS_PER_SYMBOL`]: building it costs about as much as decoding a few
+/// thousand symbols, and with longer codes few pairs fit in 11 bits.
+const PAIR_MIN_LITERALS: usize = 4096;
+const PAIR_MAX_BITS_PER_SYMBOL: usize = 6;
+
+/// Decodes one symbol: the entry the next 11 bits select.
+#[inline(always)]
+fn decode_symbol(table: &[Entry; TABLE_SIZE], bits: &mut BackwardBits<'_>) -> u8 {
+    let e = table[bits.peek(TABLE_LOG) as usize & (TABLE_SIZE - 1)];
+    bits.skip(u32::from(e.nb_bits));
+    e.symbol
 }
 
 impl Table {
@@ -75,25 +145,25 @@ impl Table {
                 "tree without a pair of longest codes",
             ));
         }
-        let size = 1usize << max_bits;
-        self.entries.clear();
-        self.entries.resize(size, Entry::default());
         self.max_bits = max_bits;
         // Codes are given from the lowest weight up, symbols in order within a weight; a symbol
-        // of weight `w` covers `2^(w-1)` consecutive table entries.
+        // of weight `w` covers `2^(w-1)` consecutive entries of a `max_bits` table, scaled up
+        // to the 11-bit table.
+        let scale = TABLE_LOG - max_bits;
         let mut start = [0usize; 13];
         let mut pos = 0usize;
         for w in 1..=max_bits as usize {
             start[w] = pos;
-            pos += (rank[w] as usize) << (w - 1);
+            pos += (rank[w] as usize) << (w - 1 + scale as usize);
         }
-        debug_assert_eq!(pos, size);
+        debug_assert_eq!(pos, TABLE_SIZE);
+        self.pairs_built = false;
         let all = weights.iter().copied().chain(std::iter::once(last_weight));
         for (symbol, w) in all.enumerate() {
             if w == 0 {
                 continue;
             }
-            let len = 1usize << (w - 1);
+            let len = 1usize << (u32::from(w) - 1 + scale);
             let entry = Entry {
                 symbol: symbol as u8,
                 nb_bits: (max_bits + 1 - u32::from(w)) as u8,
@@ -105,32 +175,60 @@ impl Table {
         Ok(())
     }
 
+    /// Builds the two-symbol table from the one-symbol table: at each 11-bit index, the first
+    /// code's symbol, and the second's when its code ends within the 11 bits.
+    fn build_pairs(&mut self) {
+        let single = &*self.entries;
+        for (idx, pair) in self.pairs.iter_mut().enumerate() {
+            let first = single[idx];
+            let used = u32::from(first.nb_bits);
+            let second = single[(idx << used) & (TABLE_SIZE - 1)];
+            *pair = if used < TABLE_LOG && u32::from(second.nb_bits) <= TABLE_LOG - used {
+                Pair {
+                    symbols: [first.symbol, second.symbol],
+                    nb_bits: first.nb_bits + second.nb_bits,
+                    count: 2,
+                }
+            } else {
+                Pair {
+                    symbols: [first.symbol, 0],
+                    nb_bits: first.nb_bits,
+                    count: 1,
+                }
+            };
+        }
+        self.pairs_built = true;
+    }
+
     /// Decodes one stream of exactly `out.len()` symbols; the stream must be consumed exactly.
     pub(crate) fn decode_stream(&self, src: &[u8], out: &mut [u8]) -> Result<()> {
         let mut bits = BackwardBits::new(src, "Huffman stream")?;
-        let max = self.max_bits;
-        let table = &self.entries[..];
-        let mut i = 0;
-        // Fast part: 4 symbols per reload (4 x 11 bits <= 56).
-        while i + 4 <= out.len() {
+        self.finish_stream(&mut bits, out)
+    }
+
+    /// Decodes the symbols of `out` from where `bits` stands, then checks that the stream was
+    /// consumed exactly (RFC 8878 §4.2.2: otherwise "the decoding process is considered
+    /// faulty").
+    #[inline(always)]
+    fn finish_stream(&self, bits: &mut BackwardBits<'_>, out: &mut [u8]) -> Result<()> {
+        let table = &*self.entries;
+        let (groups, _) = out.as_chunks_mut::<4>();
+        let mut done = 0;
+        // 4 symbols per reload (4 x 11 bits <= 56) while whole bytes remain to load.
+        for g in groups.iter_mut() {
             if bits.reload() != Status::Unfinished {
                 break;
             }
-            for k in 0..4 {
-                let e = table[bits.peek(max) as usize];
-                bits.skip(u32::from(e.nb_bits));
-                out[i + k] = e.symbol;
+            for s in g.iter_mut() {
+                *s = decode_symbol(table, bits);
             }
-            i += 4;
+            done += 4;
         }
-        while i < out.len() {
+        for s in &mut out[done..] {
             if bits.reload() == Status::Overflow {
                 return Err(Error::CorruptHuffman("stream shorter than its symbols"));
             }
-            let e = table[bits.peek(max) as usize];
-            bits.skip(u32::from(e.nb_bits));
-            out[i] = e.symbol;
-            i += 1;
+            *s = decode_symbol(table, bits);
         }
         bits.reload();
         if !bits.is_complete() {
@@ -139,8 +237,36 @@ impl Table {
         Ok(())
     }
 
-    /// Decodes the 4-stream form (jump table, then four streams) into `out`.
-    pub(crate) fn decode_4_streams(&self, src: &[u8], out: &mut [u8]) -> Result<()> {
+    /// Decodes the 4-stream form (jump table, then four streams) into `out`, with the variant
+    /// compiled for this CPU (see [`crate::cpu`]).
+    pub(crate) fn decode_4_streams(&mut self, src: &[u8], out: &mut [u8]) -> Result<()> {
+        let pairs =
+            out.len() >= PAIR_MIN_LITERALS && src.len() * 8 <= out.len() * PAIR_MAX_BITS_PER_SYMBOL;
+        if pairs && !self.pairs_built {
+            self.build_pairs();
+        }
+        #[cfg(target_arch = "x86_64")]
+        if crate::cpu::has_avx2_level() {
+            // SAFETY: the CPU has the AVX2 level's features (detected at run time).
+            return unsafe { self.decode_4_streams_avx2(src, out, pairs) };
+        }
+        self.decode_4_streams_body(src, out, pairs)
+    }
+
+    /// [`decode_4_streams_body`](Self::decode_4_streams_body) compiled for the AVX2 level.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2,bmi1,bmi2,lzcnt")]
+    fn decode_4_streams_avx2(&self, src: &[u8], out: &mut [u8], pairs: bool) -> Result<()> {
+        self.decode_4_streams_body(src, out, pairs)
+    }
+
+    /// Decodes the 4-stream form (jump table, then four streams) into `out`, with the
+    /// two-symbol table if `pairs` (it must be built).
+    ///
+    /// The four streams are decoded together, a lookup of each in turn, so their lookups
+    /// overlap in the CPU; near the streams' ends each is finished on its own.
+    #[inline(always)]
+    fn decode_4_streams_body(&self, src: &[u8], out: &mut [u8], pairs: bool) -> Result<()> {
         if src.len() < 10 {
             return Err(Error::CorruptLiterals(
                 "4-stream literals shorter than 10 bytes",
@@ -158,16 +284,146 @@ impl Table {
         if 3 * quarter > n {
             return Err(Error::CorruptLiterals("too few literals for 4 streams"));
         }
-        let (o1, rest) = out.split_at_mut(quarter);
-        let (o2, rest) = rest.split_at_mut(quarter);
-        let (o3, o4) = rest.split_at_mut(quarter);
         let (b1, rest) = streams.split_at(s1);
         let (b2, rest) = rest.split_at(s2);
         let (b3, b4) = rest.split_at(s3);
-        self.decode_stream(b1, o1)?;
-        self.decode_stream(b2, o2)?;
-        self.decode_stream(b3, o3)?;
-        self.decode_stream(b4, o4)
+        let mut bits = [
+            BackwardBits::new(b1, "Huffman stream")?,
+            BackwardBits::new(b2, "Huffman stream")?,
+            BackwardBits::new(b3, "Huffman stream")?,
+            BackwardBits::new(b4, "Huffman stream")?,
+        ];
+        // Segment k of the output is `starts[k]..ends[k]`; `done[k]` of it are decoded.
+        let starts = [0, quarter, 2 * quarter, 3 * quarter];
+        let ends = [quarter, 2 * quarter, 3 * quarter, n];
+        let done = if pairs {
+            self.fast_pairs(&mut bits, out, starts, ends)
+        } else {
+            self.fast_single(&mut bits, out, starts, ends)
+        };
+        for k in 0..4 {
+            self.finish_stream(&mut bits[k], &mut out[starts[k] + done[k]..ends[k]])?;
+        }
+        Ok(())
+    }
+
+    /// The one-symbol fast loop. Returns how many symbols each stream decoded.
+    #[inline(always)]
+    fn fast_single(
+        &self,
+        bits: &mut [BackwardBits<'_>; 4],
+        out: &mut [u8],
+        starts: [usize; 4],
+        ends: [usize; 4],
+    ) -> [usize; 4] {
+        let table = &*self.entries;
+        fast_loop(bits, out, starts, ends, PER_RELOAD, |bits, op| {
+            let e = table[(*bits >> (64 - TABLE_LOG)) as usize];
+            *bits <<= e.nb_bits;
+            // SAFETY: (the caller's) `op` has room for `PER_RELOAD` more symbols of this
+            // segment, and this closure runs `PER_RELOAD` times per reload.
+            unsafe {
+                op.write(e.symbol);
+                op.add(1)
+            }
+        })
+    }
+
+    /// The two-symbol fast loop. Returns how many symbols each stream decoded.
+    #[inline(always)]
+    fn fast_pairs(
+        &self,
+        bits: &mut [BackwardBits<'_>; 4],
+        out: &mut [u8],
+        starts: [usize; 4],
+        ends: [usize; 4],
+    ) -> [usize; 4] {
+        let table = &*self.pairs;
+        fast_loop(bits, out, starts, ends, 2 * PER_RELOAD, |bits, op| {
+            let pair = table[(*bits >> (64 - TABLE_LOG)) as usize];
+            *bits <<= pair.nb_bits;
+            // SAFETY: (the caller's) `op` has room for `2 * PER_RELOAD` more symbols of this
+            // segment, and this closure, which advances it by at most 2, runs `PER_RELOAD`
+            // times per reload. Of a 1-symbol entry, the second byte lands where this segment
+            // writes next.
+            unsafe {
+                op.cast::<[u8; 2]>().write_unaligned(pair.symbols);
+                op.add(usize::from(pair.count))
+            }
+        })
+    }
+}
+
+/// The fast loop over four streams: each iteration reloads every stream and calls `step`
+/// `PER_RELOAD` times on each, in turn, so the four streams' lookups overlap in the CPU.
+/// `step` decodes from the stream's bits (sentinel form, see [`BackwardBits::to_sentinel`])
+/// to the output pointer and returns it advanced, by at most `per_iteration / PER_RELOAD`.
+///
+/// The number of iterations is worked out before running them, so the loop itself checks
+/// nothing: a reload moves a stream back at most 7 bytes (it had consumed at most
+/// 7 + 5 x 11 = 62 bits), and an iteration writes at most `per_iteration` bytes of a segment.
+/// Returns how many symbols each stream decoded; the streams are left where they stopped.
+#[inline(always)]
+fn fast_loop(
+    streams: &mut [BackwardBits<'_>; 4],
+    out: &mut [u8],
+    starts: [usize; 4],
+    ends: [usize; 4],
+    per_iteration: usize,
+    mut step: impl FnMut(&mut u64, *mut u8) -> *mut u8,
+) -> [usize; 4] {
+    let mut at = starts;
+    loop {
+        let mut iterations = usize::MAX;
+        for k in 0..4 {
+            if !streams[k].can_reload_fast() {
+                return [0, 1, 2, 3].map(|k| at[k] - starts[k]);
+            }
+            let (pos, _) = streams[k].to_sentinel();
+            iterations = iterations
+                .min(pos / 7)
+                .min((ends[k] - at[k]) / per_iteration);
+        }
+        if iterations == 0 {
+            return [0, 1, 2, 3].map(|k| at[k] - starts[k]);
+        }
+        let base = out.as_mut_ptr();
+        let mut bits = [0u64; 4];
+        let mut ip = [std::ptr::null::<u8>(); 4];
+        let mut op = [std::ptr::null_mut::<u8>(); 4];
+        for k in 0..4 {
+            let (pos, b) = streams[k].to_sentinel();
+            bits[k] = b;
+            // SAFETY: `pos + 8 <= src.len()`, and `at[k] <= ends[k] <= out.len()`.
+            unsafe {
+                ip[k] = streams[k].src().as_ptr().add(pos);
+                op[k] = base.add(at[k]);
+            }
+        }
+        for _ in 0..iterations {
+            for k in 0..4 {
+                let consumed = bits[k].trailing_zeros();
+                // SAFETY: `ip[k]` started at `pos >= 7 * iterations` bytes into the stream and
+                // each reload moves it back at most 7 (`consumed <= 62`), so it stays in the
+                // stream, with the 8 bytes it reads.
+                unsafe {
+                    ip[k] = ip[k].sub((consumed >> 3) as usize);
+                    bits[k] = (ip[k].cast::<u64>().read_unaligned().to_le() | 1) << (consumed & 7);
+                }
+            }
+            for _ in 0..PER_RELOAD {
+                for k in 0..4 {
+                    op[k] = step(&mut bits[k], op[k]);
+                }
+            }
+        }
+        for k in 0..4 {
+            // SAFETY: both pointers are into the same allocation, `ip[k]` not below the start.
+            let pos = unsafe { ip[k].offset_from(streams[k].src().as_ptr()) } as usize;
+            streams[k].set_from_sentinel(pos, bits[k]);
+            // SAFETY: as above, `op[k]` not below `base`.
+            at[k] = unsafe { op[k].offset_from(base) } as usize;
+        }
     }
 }
 
@@ -247,7 +503,8 @@ mod tests {
         let mut t = Table::default();
         t.build(&[4, 3, 2, 0, 1]).unwrap();
         assert_eq!(t.max_bits, 4);
-        let lookup = |code: usize| t.entries[code];
+        // A 4-bit code selects the entries it prefixes in the 11-bit table.
+        let lookup = |code: usize| t.entries[code << 7];
         assert_eq!(
             lookup(0b1000),
             Entry {

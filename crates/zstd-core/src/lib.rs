@@ -28,6 +28,7 @@
 
 mod bits;
 pub mod bulk;
+mod cpu;
 mod decoder;
 mod dictionary;
 mod error;

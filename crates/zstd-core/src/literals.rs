@@ -136,7 +136,7 @@ impl Literals {
                     data
                 };
                 // Borrow the table and the output separately.
-                let table = std::mem::take(&mut self.huffman);
+                let mut table = std::mem::take(&mut self.huffman);
                 let out = self.prepare(regenerated);
                 let result = if four {
                     table.decode_4_streams(streams, out)

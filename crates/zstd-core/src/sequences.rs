@@ -177,11 +177,19 @@ pub(crate) struct SeqEntry {
     pub(crate) next: u16,
 }
 
-/// A decoding table for one symbol type.
-#[derive(Clone, Debug, Default)]
-pub(crate) struct SeqTable {
-    pub(crate) entries: Vec<SeqEntry>,
-    pub(crate) log: u32,
+/// The entries of the largest sequence table (accuracy log 9).
+pub(crate) const SEQ_TABLE_SIZE: usize = 512;
+
+/// Where each table starts in [`Tables::entries`]: literal lengths, offsets, match lengths.
+pub(crate) const LL_SLOT: usize = 0;
+pub(crate) const OF_SLOT: usize = SEQ_TABLE_SIZE;
+pub(crate) const ML_SLOT: usize = 2 * SEQ_TABLE_SIZE;
+
+/// A decoding table for one symbol type, as built (the predefined ones).
+#[derive(Clone, Debug)]
+struct SeqTable {
+    entries: Vec<SeqEntry>,
+    log: u32,
 }
 
 impl SeqTable {
@@ -190,74 +198,74 @@ impl SeqTable {
         kind: Kind,
         scratch: &mut Vec<fse::Entry>,
     ) -> Result<Self> {
-        let mut t = Self::default();
-        t.fill_from(dist, kind, scratch)?;
-        Ok(t)
-    }
-
-    fn fill_from(
-        &mut self,
-        dist: &Distribution,
-        kind: Kind,
-        scratch: &mut Vec<fse::Entry>,
-    ) -> Result<()> {
-        fse::build_table(dist, scratch)?;
-        self.entries.clear();
-        for e in scratch.iter() {
-            let (base, extra) = kind.code(e.symbol)?;
-            self.entries.push(SeqEntry {
-                base,
-                extra,
-                nb_bits: e.nb_bits,
-                next: e.new_state_base,
-            });
-        }
-        self.log = dist.log;
-        Ok(())
-    }
-
-    fn rle(&mut self, symbol: u8, kind: Kind) -> Result<()> {
-        let (base, extra) = kind.code(symbol)?;
-        self.entries.clear();
-        self.entries.push(SeqEntry {
-            base,
-            extra,
-            nb_bits: 0,
-            next: 0,
-        });
-        self.log = 0;
-        Ok(())
+        let mut entries = vec![SeqEntry::default(); SEQ_TABLE_SIZE];
+        let log = fill(&mut entries, dist, kind, scratch)?;
+        entries.truncate(1 << log);
+        Ok(Self { entries, log })
     }
 }
 
-/// The three tables, kept between blocks for `Repeat_Mode`, with the predefined ones built once.
+/// Builds the table of `dist` into `slot` (the first `1 << log` entries); returns the log.
+fn fill(
+    slot: &mut [SeqEntry],
+    dist: &Distribution,
+    kind: Kind,
+    scratch: &mut Vec<fse::Entry>,
+) -> Result<u32> {
+    fse::build_table(dist, scratch)?;
+    debug_assert!(
+        scratch.len() <= SEQ_TABLE_SIZE,
+        "accuracy logs are at most 9"
+    );
+    for (entry, e) in slot.iter_mut().zip(scratch.iter()) {
+        let (base, extra) = kind.code(e.symbol)?;
+        *entry = SeqEntry {
+            base,
+            extra,
+            nb_bits: e.nb_bits,
+            next: e.new_state_base,
+        };
+    }
+    Ok(dist.log)
+}
+
+/// The predefined tables (literal lengths, offsets, match lengths), built once per process.
+static PREDEFINED: std::sync::LazyLock<[SeqTable; 3]> = std::sync::LazyLock::new(|| {
+    let mut scratch = Vec::new();
+    [Kind::LiteralLength, Kind::Offset, Kind::MatchLength].map(|k| {
+        SeqTable::from_distribution(&k.predefined(), k, &mut scratch)
+            .expect("predefined distributions are valid")
+    })
+});
+
+/// The three tables, kept between blocks for `Repeat_Mode`, in one allocation: the sequence
+/// loop reaches all three from one pointer, each at a constant offset (`LL_SLOT`, `OF_SLOT`,
+/// `ML_SLOT`), and every slot has room for the largest table, so a state masked to 9 bits is
+/// always in bounds.
 #[derive(Clone, Debug)]
 pub(crate) struct Tables {
-    pub(crate) ll: SeqTable,
-    pub(crate) of: SeqTable,
-    pub(crate) ml: SeqTable,
+    pub(crate) entries: Box<[SeqEntry; 3 * SEQ_TABLE_SIZE]>,
+    /// The accuracy log of each table: literal lengths, offsets, match lengths.
+    pub(crate) logs: [u32; 3],
     /// Whether each table holds something `Repeat_Mode` may reuse.
     pub(crate) valid: [bool; 3],
-    predefined: [SeqTable; 3],
     scratch: Vec<fse::Entry>,
 }
 
 impl Default for Tables {
     fn default() -> Self {
-        let mut scratch = Vec::new();
-        let predefined = [Kind::LiteralLength, Kind::Offset, Kind::MatchLength].map(|k| {
-            SeqTable::from_distribution(&k.predefined(), k, &mut scratch)
-                .expect("predefined distributions are valid")
-        });
         Self {
-            ll: SeqTable::default(),
-            of: SeqTable::default(),
-            ml: SeqTable::default(),
+            entries: Box::new([SeqEntry::default(); 3 * SEQ_TABLE_SIZE]),
+            logs: [0; 3],
             valid: [false; 3],
-            predefined,
-            scratch,
+            scratch: Vec::new(),
         }
     }
+}
+
+/// The entries of table `index` (0: literal lengths, 1: offsets, 2: match lengths).
+fn slot(entries: &mut [SeqEntry; 3 * SEQ_TABLE_SIZE], index: usize) -> &mut [SeqEntry] {
+    &mut entries[index * SEQ_TABLE_SIZE..(index + 1) * SEQ_TABLE_SIZE]
 }
 
 /// The parsed sequences section header.
@@ -272,6 +280,17 @@ impl Tables {
     /// Marks every table as unusable by `Repeat_Mode` (a new frame without a dictionary).
     pub(crate) fn reset(&mut self) {
         self.valid = [false; 3];
+    }
+
+    /// Takes a dictionary's tables, into this context's allocation.
+    pub(crate) fn load(&mut self, other: &Tables) {
+        for index in 0..3 {
+            let n = 1 << other.logs[index];
+            let at = index * SEQ_TABLE_SIZE;
+            self.entries[at..at + n].copy_from_slice(&other.entries[at..at + n]);
+        }
+        self.logs = other.logs;
+        self.valid = other.valid;
     }
 
     /// Reads the section header and the table descriptions, updating the tables.
@@ -325,26 +344,31 @@ impl Tables {
     }
 
     fn read_table(&mut self, kind: Kind, index: usize, mode: u8, src: &[u8]) -> Result<usize> {
-        let table = match index {
-            0 => &mut self.ll,
-            1 => &mut self.of,
-            _ => &mut self.ml,
-        };
+        let entries = slot(&mut self.entries, index);
         let used = match mode {
             0 => {
-                table.clone_from(&self.predefined[index]);
+                let table = &PREDEFINED[index];
+                entries[..table.entries.len()].copy_from_slice(&table.entries);
+                self.logs[index] = table.log;
                 0
             }
             1 => {
                 let symbol = *src.first().ok_or(Error::Truncated {
                     what: "sequences RLE symbol",
                 })?;
-                table.rle(symbol, kind)?;
+                let (base, extra) = kind.code(symbol)?;
+                entries[0] = SeqEntry {
+                    base,
+                    extra,
+                    nb_bits: 0,
+                    next: 0,
+                };
+                self.logs[index] = 0;
                 1
             }
             2 => {
                 let (dist, used) = Distribution::read(src, kind.max_symbol(), kind.max_log())?;
-                table.fill_from(&dist, kind, &mut self.scratch)?;
+                self.logs[index] = fill(entries, &dist, kind, &mut self.scratch)?;
                 used
             }
             _ => {
@@ -371,12 +395,8 @@ impl Tables {
         ] {
             let max_symbol = kind.max_symbol();
             let (dist, used) = Distribution::read(&src[pos..], max_symbol, kind.max_log())?;
-            let table = SeqTable::from_distribution(&dist, kind, &mut self.scratch)?;
-            match index {
-                0 => self.ll = table,
-                1 => self.of = table,
-                _ => self.ml = table,
-            }
+            let entries = slot(&mut self.entries, index);
+            self.logs[index] = fill(entries, &dist, kind, &mut self.scratch)?;
             self.valid[index] = true;
             pos += used;
         }

@@ -4,5 +4,6 @@ mod support;
 
 mod conformance;
 mod libzstd;
+mod mutation;
 mod silesia;
 mod stream;
