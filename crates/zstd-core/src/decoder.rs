@@ -271,7 +271,7 @@ impl FrameDecoder {
                     // the initialized buffer, and `offset >= 1` (`resolve_offset` never gives 0).
                     unsafe {
                         copy_literals(op, lit, lit_len);
-                        zstd_simd::copy_match_raw(m, offset, match_len);
+                        copy_match(m, offset, match_len);
                     }
                     op = end;
                     lit = next_lit;
@@ -405,22 +405,49 @@ fn prefetch_pays(of_table: &[SeqEntry], count: usize) -> bool {
     far * 32 >= of_table.len()
 }
 
-/// Copies literals in 16-byte steps (writes up to `len + 15` bytes).
+/// Copies literals: 16 bytes, then 32-byte steps (writes up to `len + 31` bytes). The first
+/// store is 16 bytes wide, not 32: a match that follows short literals often reads from just
+/// before them, and a 16-byte load overlapping part of a recent 32-byte store waits for it
+/// (measured: 5% slower on text with a 32-byte first store).
 ///
 /// # Safety
-/// `len + 16` bytes readable at `src` and writable at `dst`, not overlapping.
+/// `len + 32` bytes readable at `src` and writable at `dst`, not overlapping.
 #[inline(always)]
 unsafe fn copy_literals(dst: *mut u8, src: *const u8, len: usize) {
     // SAFETY: the caller's ranges.
     unsafe {
-        dst.cast::<[u8; 16]>()
-            .write_unaligned(src.cast::<[u8; 16]>().read_unaligned());
+        std::ptr::copy_nonoverlapping(src, dst, 16);
         let mut i = 16;
         while i < len {
-            dst.add(i)
-                .cast::<[u8; 16]>()
-                .write_unaligned(src.add(i).cast::<[u8; 16]>().read_unaligned());
-            i += 16;
+            std::ptr::copy_nonoverlapping(src.add(i), dst.add(i), 32);
+            i += 32;
+        }
+    }
+}
+
+/// Copies a match: 32 bytes at a time when the offset allows (each read then ends at or
+/// before the write it feeds), zstd-simd's kernels for shorter offsets. Writes up to
+/// `len + 31` bytes.
+///
+/// # Safety
+/// `offset >= 1` bytes before `dst` initialized and in the same buffer as `dst`, and
+/// `len + WILDCOPY_SLACK` bytes writable at `dst`.
+#[inline(always)]
+unsafe fn copy_match(dst: *mut u8, offset: usize, len: usize) {
+    // SAFETY: every write lies in `dst..dst + len + 32`; with `offset >= 32` every 32-byte
+    // read starts `offset` bytes before its write, so it reads bytes already final, all at or
+    // after `dst - offset`. Shorter offsets: `copy_match_raw`'s contract, which is ours.
+    unsafe {
+        if offset >= 32 {
+            let src = dst.sub(offset);
+            std::ptr::copy_nonoverlapping(src, dst, 32);
+            let mut i = 32;
+            while i < len {
+                std::ptr::copy_nonoverlapping(src.add(i), dst.add(i), 32);
+                i += 32;
+            }
+        } else {
+            zstd_simd::copy_match_raw(dst, offset, len);
         }
     }
 }

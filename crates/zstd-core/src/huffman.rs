@@ -16,22 +16,39 @@ const TABLE_SIZE: usize = 1 << TABLE_LOG;
 /// 57 bits a reload guarantees.
 const PER_RELOAD: usize = 5;
 
-/// One entry of the decoding table: the symbol of a code prefix and the code's length.
+/// One entry of the decoding table: the symbol of a code prefix (low byte) and the code's
+/// length (high byte). One `u16`, so filling the table is a plain 16-bit fill.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub(crate) struct Entry {
-    pub(crate) symbol: u8,
-    pub(crate) nb_bits: u8,
+#[repr(transparent)]
+pub(crate) struct Entry(u16);
+
+impl Entry {
+    const fn new(symbol: u8, nb_bits: u8) -> Self {
+        Self(symbol as u16 | (nb_bits as u16) << 8)
+    }
+
+    #[inline(always)]
+    fn symbol(self) -> u8 {
+        self.0 as u8
+    }
+
+    #[inline(always)]
+    fn nb_bits(self) -> u8 {
+        (self.0 >> 8) as u8
+    }
 }
 
 /// An entry of the two-symbol table: the one or two symbols whose codes the next 11 bits
-/// begin with, and the bits they take.
+/// begin with (low 16 bits), the bits they take (third byte), and how many symbols, 1 or 2
+/// (high byte). One `u32`, loaded at once in the decoding loop.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-#[repr(C, align(4))]
-struct Pair {
-    symbols: [u8; 2],
-    nb_bits: u8,
-    /// 1 or 2: how many of `symbols` are decoded.
-    count: u8,
+#[repr(transparent)]
+struct Pair(u32);
+
+impl Pair {
+    fn new(symbols: [u8; 2], nb_bits: u8, count: u8) -> Self {
+        Self(u32::from_le_bytes([symbols[0], symbols[1], nb_bits, count]))
+    }
 }
 
 /// A Huffman decoding table: indexed by the next 11 bits of the stream. For long literal
@@ -87,8 +104,8 @@ const PAIR_MAX_BITS_PER_SYMBOL: usize = 6;
 #[inline(always)]
 fn decode_symbol(table: &[Entry; TABLE_SIZE], bits: &mut BackwardBits<'_>) -> u8 {
     let e = table[bits.peek(TABLE_LOG) as usize & (TABLE_SIZE - 1)];
-    bits.skip(u32::from(e.nb_bits));
-    e.symbol
+    bits.skip(u32::from(e.nb_bits()));
+    e.symbol()
 }
 
 impl Table {
@@ -164,10 +181,7 @@ impl Table {
                 continue;
             }
             let len = 1usize << (u32::from(w) - 1 + scale);
-            let entry = Entry {
-                symbol: symbol as u8,
-                nb_bits: (max_bits + 1 - u32::from(w)) as u8,
-            };
+            let entry = Entry::new(symbol as u8, (max_bits + 1 - u32::from(w)) as u8);
             let at = start[w as usize];
             self.entries[at..at + len].fill(entry);
             start[w as usize] += len;
@@ -181,20 +195,16 @@ impl Table {
         let single = &*self.entries;
         for (idx, pair) in self.pairs.iter_mut().enumerate() {
             let first = single[idx];
-            let used = u32::from(first.nb_bits);
+            let used = u32::from(first.nb_bits());
             let second = single[(idx << used) & (TABLE_SIZE - 1)];
-            *pair = if used < TABLE_LOG && u32::from(second.nb_bits) <= TABLE_LOG - used {
-                Pair {
-                    symbols: [first.symbol, second.symbol],
-                    nb_bits: first.nb_bits + second.nb_bits,
-                    count: 2,
-                }
+            *pair = if used < TABLE_LOG && u32::from(second.nb_bits()) <= TABLE_LOG - used {
+                Pair::new(
+                    [first.symbol(), second.symbol()],
+                    first.nb_bits() + second.nb_bits(),
+                    2,
+                )
             } else {
-                Pair {
-                    symbols: [first.symbol, 0],
-                    nb_bits: first.nb_bits,
-                    count: 1,
-                }
+                Pair::new([first.symbol(), 0], first.nb_bits(), 1)
             };
         }
         self.pairs_built = true;
@@ -319,11 +329,11 @@ impl Table {
         let table = &*self.entries;
         fast_loop(bits, out, starts, ends, PER_RELOAD, |bits, op| {
             let e = table[(*bits >> (64 - TABLE_LOG)) as usize];
-            *bits <<= e.nb_bits;
+            *bits <<= e.nb_bits();
             // SAFETY: (the caller's) `op` has room for `PER_RELOAD` more symbols of this
             // segment, and this closure runs `PER_RELOAD` times per reload.
             unsafe {
-                op.write(e.symbol);
+                op.write(e.symbol());
                 op.add(1)
             }
         })
@@ -340,15 +350,15 @@ impl Table {
     ) -> [usize; 4] {
         let table = &*self.pairs;
         fast_loop(bits, out, starts, ends, 2 * PER_RELOAD, |bits, op| {
-            let pair = table[(*bits >> (64 - TABLE_LOG)) as usize];
-            *bits <<= pair.nb_bits;
+            let pair = table[(*bits >> (64 - TABLE_LOG)) as usize].0;
+            *bits <<= (pair >> 16) & 0xFF;
             // SAFETY: (the caller's) `op` has room for `2 * PER_RELOAD` more symbols of this
             // segment, and this closure, which advances it by at most 2, runs `PER_RELOAD`
             // times per reload. Of a 1-symbol entry, the second byte lands where this segment
             // writes next.
             unsafe {
-                op.cast::<[u8; 2]>().write_unaligned(pair.symbols);
-                op.add(usize::from(pair.count))
+                op.cast::<u16>().write_unaligned((pair as u16).to_le());
+                op.add((pair >> 24) as usize)
             }
         })
     }
@@ -505,41 +515,11 @@ mod tests {
         assert_eq!(t.max_bits, 4);
         // A 4-bit code selects the entries it prefixes in the 11-bit table.
         let lookup = |code: usize| t.entries[code << 7];
-        assert_eq!(
-            lookup(0b1000),
-            Entry {
-                symbol: 0,
-                nb_bits: 1
-            }
-        );
-        assert_eq!(
-            lookup(0b0100),
-            Entry {
-                symbol: 1,
-                nb_bits: 2
-            }
-        );
-        assert_eq!(
-            lookup(0b0010),
-            Entry {
-                symbol: 2,
-                nb_bits: 3
-            }
-        );
-        assert_eq!(
-            lookup(0b0000),
-            Entry {
-                symbol: 4,
-                nb_bits: 4
-            }
-        );
-        assert_eq!(
-            lookup(0b0001),
-            Entry {
-                symbol: 5,
-                nb_bits: 4
-            }
-        );
+        assert_eq!(lookup(0b1000), Entry::new(0, 1));
+        assert_eq!(lookup(0b0100), Entry::new(1, 2));
+        assert_eq!(lookup(0b0010), Entry::new(2, 3));
+        assert_eq!(lookup(0b0000), Entry::new(4, 4));
+        assert_eq!(lookup(0b0001), Entry::new(5, 4));
         // The spec's stream example (bytes 0x10 0x0D, described as "0145") encodes 5 as 0000 and
         // 4 as 0001, the reverse of its own code table above and of libzstd's canonical
         // assignment (HUF_readDTableX1 fills weight-1 symbols in natural order from index 0):
