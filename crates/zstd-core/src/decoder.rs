@@ -398,6 +398,10 @@ fn check_room(out: &Output<'_>, n: usize, block_max: usize) -> Result<usize> {
 /// offset table's states codes an offset of 1 MiB or more (beyond most L2 caches), in a block
 /// with enough sequences to fill the pipeline.
 fn prefetch_pays(of_table: &[SeqEntry], count: usize) -> bool {
+    #[cfg(test)]
+    if tests::FORCE_PREFETCH.with(std::cell::Cell::get) {
+        return true;
+    }
     if count < 16 {
         return false;
     }
@@ -783,6 +787,79 @@ fn grow_zeroed(v: &mut Vec<u8>, len: usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    thread_local! {
+        /// Makes every block take the prefetching sequence loop (which small inputs never
+        /// reach), so the unit tests, and miri, run it.
+        pub(super) static FORCE_PREFETCH: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    }
+
+    /// Frames from the reference `zstd` (see tests/data/README.md) and what they decode to.
+    const FIXTURES: [(&str, &[u8], &[u8]); 3] = [
+        (
+            "dickens level 1",
+            include_bytes!("../tests/data/dickens-24k.l1.zst"),
+            include_bytes!("../tests/data/dickens-24k"),
+        ),
+        (
+            "dickens level 19",
+            include_bytes!("../tests/data/dickens-24k.l19.zst"),
+            include_bytes!("../tests/data/dickens-24k"),
+        ),
+        (
+            "binary level 3",
+            include_bytes!("../tests/data/binary-24k.l3.zst"),
+            include_bytes!("../tests/data/binary-24k"),
+        ),
+    ];
+
+    #[test]
+    fn fixtures_decode_through_every_path() {
+        use std::io::Read;
+        for (name, frame, want) in FIXTURES {
+            for prefetch in [false, true] {
+                FORCE_PREFETCH.with(|f| f.set(prefetch));
+                let label = format!("{name}, prefetch {prefetch}");
+                // Into a growing buffer (room to spare: the fast paths).
+                let got = crate::bulk::decompress(frame, want.len()).unwrap();
+                assert!(got == want, "{label}: bulk");
+                // Into a buffer of exactly the output's size: the end of every block near the
+                // buffer's end takes the checked path.
+                let mut exact = vec![0; want.len()];
+                let n = crate::bulk::Decompressor::new()
+                    .unwrap()
+                    .decompress_to_buffer(frame, &mut exact)
+                    .unwrap();
+                assert!(n == want.len() && exact == want, "{label}: exact buffer");
+                // Streaming, in small reads.
+                let mut d = crate::stream::read::Decoder::with_buffer(frame).unwrap();
+                let mut streamed = Vec::new();
+                let mut buf = [0u8; 1000];
+                loop {
+                    let n = d.read(&mut buf).unwrap();
+                    if n == 0 {
+                        break;
+                    }
+                    streamed.extend_from_slice(&buf[..n]);
+                }
+                assert!(streamed == want, "{label}: streaming");
+            }
+        }
+        FORCE_PREFETCH.with(|f| f.set(false));
+    }
+
+    #[test]
+    fn corrupt_fixtures_fail_cleanly() {
+        // Every byte of a frame flipped in turn (a stride under miri): an error or some
+        // output, never a panic.
+        let (_, frame, _) = FIXTURES[0];
+        let step = if cfg!(miri) { 397 } else { 3 };
+        for at in (0..frame.len()).step_by(step) {
+            let mut bad = frame.to_vec();
+            bad[at] ^= 0x5A;
+            let _ = crate::bulk::decompress(&bad, 1 << 20);
+        }
+    }
 
     #[test]
     fn repeat_offsets_follow_the_spec_table() {

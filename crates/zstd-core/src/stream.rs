@@ -612,6 +612,7 @@ mod tests {
     use super::read::Decoder;
 
     #[test]
+    #[cfg_attr(miri, ignore = "uses libzstd (C) to make its input")]
     fn memory_stays_within_the_window_bound() {
         // 4 MB of varied data through a 64 KiB window.
         let mut data = Vec::new();
