@@ -25,6 +25,12 @@
 //!
 //! Every input gives `Ok` or `Err`: no panic, no undefined behaviour, and allocations bounded
 //! by the window limit plus what the input can decode to.
+//!
+//! Where libzstd decodes a frame, this crate gives the same bytes, with three deliberate
+//! exceptions, all inputs RFC 8878 calls corrupt: a Huffman stream must be consumed exactly, a
+//! block may not exceed the block maximum (raw and RLE blocks included), and the streaming
+//! decoders refuse a match reaching back past the window. The README quotes the specification
+//! for each.
 
 mod bits;
 pub mod bulk;
