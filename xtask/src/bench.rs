@@ -93,6 +93,25 @@ impl Measured {
                 .map(str::to_owned)
                 .ok_or(format!("result without {k}: {v}"))
         };
+        if v["kind"].as_str() == Some("skipped") {
+            // A benchmark that cannot run here: only its id and the reason.
+            return Ok(Measured {
+                binary: binary.to_owned(),
+                id: s("id")?,
+                kind: "skipped".to_owned(),
+                unit: String::new(),
+                ours_name: String::new(),
+                peer_name: String::new(),
+                ours: f64::NAN,
+                peer: f64::NAN,
+                ratio: f64::NAN,
+                ratio_q1: f64::NAN,
+                ratio_q3: f64::NAN,
+                rounds: 0,
+                throughput: None,
+                skip_reason: Some(s("reason")?),
+            });
+        }
         // A non-finite ratio is printed as null; it fails any gate.
         let f = |k: &str| v[k].as_f64().unwrap_or(f64::INFINITY);
         let throughput = v["throughput"]
@@ -459,6 +478,12 @@ mod tests {
             (m.id.as_str(), m.ratio, m.throughput),
             ("valvec32/x", 0.5, Some(("bytes".into(), 800)))
         );
+        let skipped: Value = serde_json::from_str(
+            r#"{"id":"simd-arch/x/avx512","kind":"skipped","reason":"this CPU lacks avx512"}"#,
+        )
+        .unwrap();
+        let m = Measured::from_json("bin", &skipped).unwrap();
+        assert_eq!(m.skip_reason.as_deref(), Some("this CPU lacks avx512"));
         let bad: Value = serde_json::from_str(r#"{"kind":"time"}"#).unwrap();
         assert!(
             Measured::from_json("bin", &bad)

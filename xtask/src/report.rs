@@ -157,7 +157,11 @@ pub(crate) fn text_table(rows: &[Row]) -> String {
         .map(|r| {
             let m = &r.result;
             [
-                format!("{} ({} vs {})", m.id, m.ours_name, m.peer_name),
+                if m.skip_reason.is_some() {
+                    m.id.clone()
+                } else {
+                    format!("{} ({} vs {})", m.id, m.ours_name, m.peer_name)
+                },
                 fmt_amount(m.ours, &m.kind, &m.unit),
                 fmt_amount(m.peer, &m.kind, &m.unit),
                 fmt_ratio(m.ratio),
@@ -240,12 +244,24 @@ pub(crate) fn markdown(rows: &[Row], missing: &[&String], meta: &Meta) -> String
                     format!("{amount} ({rate})")
                 }
             };
+            let short =
+                m.id.strip_prefix(suite)
+                    .unwrap_or(&m.id)
+                    .trim_start_matches('/');
+            if m.skip_reason.is_some() {
+                writeln!(
+                    w,
+                    "| `{short}` | - | - | - | - | {} | {} |",
+                    gate_cell(r),
+                    verdict_cell(r)
+                )
+                .unwrap();
+                continue;
+            }
             writeln!(
                 w,
                 "| `{}` | {}: {} | {}: {} | **{}** | {}-{} | {} | {} |",
-                m.id.strip_prefix(suite)
-                    .unwrap_or(&m.id)
-                    .trim_start_matches('/'),
+                short,
                 m.ours_name,
                 with_rate(m.ours),
                 m.peer_name,
@@ -339,7 +355,11 @@ pub(crate) fn svg(rows: &[Row], meta: &Meta) -> String {
             Verdict::Fail => "#d03a2a",
             Verdict::Ungated | Verdict::Ran | Verdict::Skipped => "#8a8a8a",
         };
-        let label = format!("{} ({} vs {})", m.id, m.ours_name, m.peer_name);
+        let label = if m.skip_reason.is_some() {
+            m.id.clone()
+        } else {
+            format!("{} ({} vs {})", m.id, m.ours_name, m.peer_name)
+        };
         writeln!(
             w,
             r#"<text x="{:.1}" y="{:.1}" text-anchor="end">{}</text>"#,

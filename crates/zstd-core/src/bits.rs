@@ -120,6 +120,23 @@ impl<'a> BackwardBits<'a> {
         status
     }
 
+    /// Reloads for the hot loops: the fast reload inline, the one near the stream's start out
+    /// of line, so it does not take registers from the loop around it.
+    #[inline(always)]
+    pub(crate) fn refill(&mut self) {
+        if self.can_reload_fast() {
+            self.reload_fast();
+        } else {
+            self.reload_cold();
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn reload_cold(&mut self) {
+        self.reload();
+    }
+
     /// Whether [`reload_fast`](Self::reload_fast) may be called: at least 8 bytes remain
     /// below the loaded ones, and no more than 63 bits were consumed.
     #[inline(always)]

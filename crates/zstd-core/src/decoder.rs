@@ -225,10 +225,10 @@ impl FrameDecoder {
                     offset_value = of_e.base + (v >> (ll_x + ml_x)) as u32;
                 } else {
                     offset_value = of_e.base + bits.read(of_x) as u32;
-                    bits.reload();
+                    bits.refill();
                     match_len = (ml_e.base + bits.read(ml_x) as u32) as usize;
                     lit_len = (ll_e.base + bits.read(ll_x) as u32) as usize;
-                    bits.reload();
+                    bits.refill();
                 }
                 let offset = resolve_offset(&mut reps, offset_value, lit_len) as usize;
                 if $update {
@@ -243,11 +243,7 @@ impl FrameDecoder {
                     of_state = usize::from(of_e.next) + low_bits(v, of_n) as usize;
                     ml_state = usize::from(ml_e.next) + low_bits(v >> of_n, ml_n) as usize;
                     ll_state = usize::from(ll_e.next) + (v >> (of_n + ml_n)) as usize;
-                    if bits.can_reload_fast() {
-                        bits.reload_fast();
-                    } else {
-                        bits.reload();
-                    }
+                    bits.refill();
                 }
                 (lit_len, match_len, offset)
             }};
