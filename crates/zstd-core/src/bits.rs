@@ -74,6 +74,14 @@ impl<'a> BackwardBits<'a> {
         ((self.container << (self.consumed & 63)) >> 1) >> ((63 - n) & 63)
     }
 
+    /// The loaded bits not yet consumed, at the top of a `u64` (zeros below them). Bits past
+    /// the stream's start read as zeros; a reader already past it gives unspecified bits (the
+    /// caller's end check rejects such a stream).
+    #[inline(always)]
+    pub(crate) fn window(&self) -> u64 {
+        self.container << (self.consumed & 63)
+    }
+
     /// Consumes `n` bits.
     #[inline(always)]
     pub(crate) fn skip(&mut self, n: u32) {

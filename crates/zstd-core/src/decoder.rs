@@ -181,9 +181,6 @@ impl FrameDecoder {
         let mut ll_state = bits.read(ll_log) as usize;
         let mut of_state = bits.read(of_log) as usize;
         let mut ml_state = bits.read(ml_log) as usize;
-        // Extra bits a sequence may read without a reload: a reload leaves at least 57 bits,
-        // and the three state updates take up to the three accuracy logs.
-        let budget = 57 - (ll_log + of_log + ml_log);
         bits.reload();
         let prefetch = prefetch_pays(&t[OF_SLOT..OF_SLOT + (1 << of_log)], count);
         let lits = self.literals.padded();
@@ -213,36 +210,54 @@ impl FrameDecoder {
                     u32::from(ml_e.extra),
                     u32::from(ll_e.extra),
                 );
-                // The three values' extra bits, read at once when they fit: offset's first (the
-                // highest bits), then match length's, then literal length's.
+                let (ll_n, ml_n, of_n) = if $update {
+                    (
+                        u32::from(ll_e.nb_bits),
+                        u32::from(ml_e.nb_bits),
+                        u32::from(of_e.nb_bits),
+                    )
+                } else {
+                    (0, 0, 0)
+                };
+                let extra = of_x + ml_x + ll_x;
+                let updates = ll_n + ml_n + of_n;
                 let offset_value;
                 let match_len;
                 let lit_len;
-                if of_x + ml_x + ll_x <= budget {
-                    let v = bits.read(of_x + ml_x + ll_x);
+                let states;
+                if extra + updates <= 57 {
+                    // Everything this sequence reads fits what the last reload loaded: one
+                    // window holds the three values' extra bits (offset's first, then match
+                    // length's, then literal length's) and then the three state updates
+                    // (literal length's, match length's, offset's).
+                    let w = bits.window();
+                    let v = (w >> 1) >> (63 - extra);
+                    states = ((w << extra) >> 1) >> (63 - updates);
+                    bits.skip(extra + updates);
                     lit_len = (ll_e.base + low_bits(v, ll_x)) as usize;
                     match_len = (ml_e.base + low_bits(v >> ll_x, ml_x)) as usize;
                     offset_value = of_e.base + (v >> (ll_x + ml_x)) as u32;
+                } else if extra <= 57 {
+                    // Long offsets (large windows): the extra bits, a reload, the updates.
+                    let v = bits.read(extra);
+                    lit_len = (ll_e.base + low_bits(v, ll_x)) as usize;
+                    match_len = (ml_e.base + low_bits(v >> ll_x, ml_x)) as usize;
+                    offset_value = of_e.base + (v >> (ll_x + ml_x)) as u32;
+                    bits.refill();
+                    states = bits.read(updates);
                 } else {
                     offset_value = of_e.base + bits.read(of_x) as u32;
                     bits.refill();
                     match_len = (ml_e.base + bits.read(ml_x) as u32) as usize;
                     lit_len = (ll_e.base + bits.read(ll_x) as u32) as usize;
                     bits.refill();
+                    states = bits.read(updates);
                 }
                 let offset = resolve_offset(&mut reps, offset_value, lit_len) as usize;
                 if $update {
-                    // The three state updates, read at once: literal length's first, then
-                    // match length's, then offset's.
-                    let (ll_n, ml_n, of_n) = (
-                        u32::from(ll_e.nb_bits),
-                        u32::from(ml_e.nb_bits),
-                        u32::from(of_e.nb_bits),
-                    );
-                    let v = bits.read(ll_n + ml_n + of_n);
-                    of_state = usize::from(of_e.next) + low_bits(v, of_n) as usize;
-                    ml_state = usize::from(ml_e.next) + low_bits(v >> of_n, ml_n) as usize;
-                    ll_state = usize::from(ll_e.next) + (v >> (of_n + ml_n)) as usize;
+                    of_state = usize::from(of_e.next) + low_bits64(states, of_n) as usize;
+                    ml_state = usize::from(ml_e.next) + low_bits64(states >> of_n, ml_n) as usize;
+                    ll_state = usize::from(ll_e.next) + (states >> (of_n + ml_n)) as usize;
                     bits.refill();
                 }
                 (lit_len, match_len, offset)
@@ -452,10 +467,16 @@ unsafe fn copy_match(dst: *mut u8, offset: usize, len: usize) {
     }
 }
 
-/// The low `n` bits of `v` (`n <= 31`).
+/// The low `n` bits of `v` (`n < 64`), as a `u64`: one `bzhi` with BMI2.
+#[inline(always)]
+fn low_bits64(v: u64, n: u32) -> u64 {
+    v & ((1u64 << (n & 63)) - 1)
+}
+
+/// The low `n` bits of `v` (`n <= 31`). Written so that it compiles to one `bzhi` with BMI2.
 #[inline(always)]
 fn low_bits(v: u64, n: u32) -> u32 {
-    (v & ((1u64 << n) - 1)) as u32
+    (v & ((1u64 << (n & 63)) - 1)) as u32
 }
 
 /// An offset no frame can reach: what [`resolve_offset`] gives for the invalid repeat offset 0,
