@@ -13,11 +13,13 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Barrier, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
+use crossbeam_utils::atomic::AtomicCell;
 use dashmap::DashMap;
 use perfkit_benches::Suite;
 use perfkit_benches::data::Rng;
 use sync_prims::{
-    Counter, EpochTable, FlatCombiningCounter, RcuMap, SeqLock, StripedCounter, StripedMap,
+    AdaptiveCell, Counter, EpochTable, FlatCombiningCounter, RcuMap, SeqLock, StripedCounter,
+    StripedMap,
 };
 
 /// Runs `op(state, i)` for `i in 0..iters` on each of `threads` threads (state from `setup`, made
@@ -639,6 +641,98 @@ fn striped_map_benches(s: &mut Suite) {
     }
 }
 
+fn adaptive_cell_benches(s: &mut Suite) {
+    // A type that fits an atomic: the same instructions as the atomic.
+    let a = Arc::new(AdaptiveCell::new(1u64));
+    let b = Arc::new(AtomicU64::new(1));
+    s.time(
+        "adaptive-cell/load/1t/u64/vs-atomic-u64",
+        (
+            "AdaptiveCell<u64>",
+            routine(
+                1,
+                None,
+                || (),
+                move |_, _| {
+                    black_box(a.load());
+                },
+            ),
+        ),
+        (
+            "AtomicU64",
+            routine(
+                1,
+                None,
+                || (),
+                move |_, _| {
+                    black_box(b.load(Ordering::Relaxed));
+                },
+            ),
+        ),
+    )
+    .elements(1);
+    // A type too large for one: our per-cell mutex against AtomicCell's global lock array.
+    type Big = [u64; 4];
+    for threads in [1, 2] {
+        let a = Arc::new(AdaptiveCell::new([1u64; 4]));
+        let b = Arc::new(AtomicCell::new([1u64; 4]));
+        s.time(
+            &format!("adaptive-cell/load/{threads}t/u64x4/vs-atomiccell"),
+            (
+                "AdaptiveCell<[u64; 4]>",
+                routine(
+                    threads,
+                    None,
+                    || (),
+                    move |_, _| {
+                        black_box::<Big>(a.load());
+                    },
+                ),
+            ),
+            (
+                "AtomicCell<[u64; 4]>",
+                routine(
+                    threads,
+                    None,
+                    || (),
+                    move |_, _| {
+                        black_box::<Big>(b.load());
+                    },
+                ),
+            ),
+        )
+        .elements(1);
+        let a = Arc::new(AdaptiveCell::new([1u64; 4]));
+        let b = Arc::new(AtomicCell::new([1u64; 4]));
+        s.time(
+            &format!("adaptive-cell/update/{threads}t/u64x4/vs-atomiccell"),
+            (
+                "AdaptiveCell<[u64; 4]>",
+                routine(
+                    threads,
+                    None,
+                    || (),
+                    move |_, _| {
+                        a.update(|v| v.map(|x| x + 1));
+                    },
+                ),
+            ),
+            (
+                "AtomicCell<[u64; 4]>",
+                routine(
+                    threads,
+                    None,
+                    || (),
+                    move |_, _| {
+                        let _ = b.fetch_update(|v| Some(v.map(|x| x + 1)));
+                    },
+                ),
+            ),
+        )
+        .elements(1);
+    }
+}
+
 fn main() {
     let mut s = Suite::new("sync-prims");
     rcu_map_benches(&mut s);
@@ -646,5 +740,6 @@ fn main() {
     seqlock_benches(&mut s);
     epoch_table_benches(&mut s);
     striped_map_benches(&mut s);
+    adaptive_cell_benches(&mut s);
     s.main();
 }

@@ -1,14 +1,44 @@
-//! Allocation avoidance: reuse instead of allocate, free a whole lifetime at once,
-//! and keep small error messages off the heap.
+//! Allocation-avoidance patterns: reuse instead of allocate, free a whole lifetime at once, and
+//! keep small error messages off the heap.
 //!
-//! This crate is a placeholder laid down by the workspace foundation; the pools issue fills it.
-//! It will hold:
+//! ```
+//! use pools::{Arena, BufferPool, ErrorKind, InlineError};
 //!
-//! - `BufferPool` / `PooledBuf`: a bounded thread-local pool of byte buffers; `SharedPool<T>` for
-//!   values that move between threads; a generic `Pool<T: Reset>`.
-//! - `Arena`: a bump allocator with O(1) `reset`, correct alignment for every type, and an
-//!   `ArenaVec` that grows inside it.
-//! - `InlineError` and `ErrorMessage`: error values that are built without touching the heap,
-//!   and a compact choice that keeps `Result<u64, E>` at 16 bytes.
+//! // Reuse: the buffer goes back to this thread's pool when dropped.
+//! let mut buf = BufferPool::get_with_capacity(4096);
+//! buf.extend_from_slice(b"payload");
 //!
-//! See `docs/ARCHITECTURE.md`.
+//! // One lifetime: everything in the arena is freed by one reset.
+//! let mut arena = Arena::new();
+//! let words: Vec<&str> = ["a", "b"].iter().map(|w| &*arena.alloc_str(w)).collect();
+//! assert_eq!(words, ["a", "b"]);
+//! arena.reset();
+//!
+//! // No heap for a short error.
+//! let e = InlineError::new(ErrorKind::InvalidInput, "bad magic");
+//! assert_eq!(e.to_string(), "invalid input: bad magic");
+//! ```
+//!
+//! - [`BufferPool`] / [`PooledBuf`]: a thread-local, bounded pool of `Vec<u8>` buffers.
+//! - [`SharedPool`]: a bounded lock-free pool for values that move between threads;
+//!   [`Pool`]: a single-threaded pool of any [`Reset`] type.
+//! - [`Arena`] / [`ArenaVec`]: a bump allocator with an O(1)-ish `reset` that keeps its largest
+//!   chunk.
+//! - [`InlineError`] (56-byte inline message, never allocates), [`ErrorMessage`] (smartstring:
+//!   inline up to 23 bytes) and [`BoxedError`] (8 bytes, for hot `Ok` paths).
+//!
+//! Figures: `cargo xtask bench --filter pools` (docs/BENCHMARKS.md).
+
+mod arena;
+mod buffer;
+mod error;
+mod pool;
+
+pub use arena::{Arena, ArenaVec};
+pub use buffer::{BufferPool, PoolConfig, PooledBuf};
+pub use error::{BoxedError, ErrorKind, ErrorMessage, INLINE_CAPACITY, InlineError};
+pub use pool::{Pool, Pooled, Reset, Shared, SharedPool};
+
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
