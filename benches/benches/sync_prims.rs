@@ -92,6 +92,48 @@ fn routine<S: 'static>(
 
 const MAP_LEN: usize = 1024;
 
+/// A lock-based map the RcuMap benchmarks compare against.
+trait LockedMap: Send + Sync {
+    fn read(&self, k: u64) -> Option<u64>;
+    fn write(&self, k: u64, v: u64);
+}
+
+impl LockedMap for RwLock<HashMap<u64, u64>> {
+    fn read(&self, k: u64) -> Option<u64> {
+        self.read().unwrap().get(&k).copied()
+    }
+    fn write(&self, k: u64, v: u64) {
+        self.write().unwrap().insert(k, v);
+    }
+}
+
+impl LockedMap for parking_lot::RwLock<HashMap<u64, u64>> {
+    fn read(&self, k: u64) -> Option<u64> {
+        self.read().get(&k).copied()
+    }
+    fn write(&self, k: u64, v: u64) {
+        self.write().insert(k, v);
+    }
+}
+
+impl LockedMap for Mutex<HashMap<u64, u64>> {
+    fn read(&self, k: u64) -> Option<u64> {
+        self.lock().unwrap().get(&k).copied()
+    }
+    fn write(&self, k: u64, v: u64) {
+        self.lock().unwrap().insert(k, v);
+    }
+}
+
+impl LockedMap for DashMap<u64, u64> {
+    fn read(&self, k: u64) -> Option<u64> {
+        self.get(&k).map(|v| *v)
+    }
+    fn write(&self, k: u64, v: u64) {
+        self.insert(k, v);
+    }
+}
+
 /// The keys of the maps, and the order lookups visit them in (a random permutation).
 fn map_keys() -> (Arc<Vec<u64>>, Arc<Vec<u64>>) {
     let mut rng = Rng::new(0x5EED);
@@ -143,85 +185,41 @@ fn rcu_map_benches(s: &mut Suite) {
     for threads in [1, 2] {
         for writer in [false, true] {
             let tag = format!("{threads}t/{}", if writer { "writer" } else { "no-writer" });
-            let peer = |name: &str| -> Box<dyn FnMut(u64) -> Duration> {
-                let order = Arc::clone(&order);
-                let keys = Arc::clone(&keys);
-                let n = Arc::new(AtomicU64::new(0));
-                let next = move || n.fetch_add(1, Ordering::Relaxed);
-                match name {
-                    "std-rwlock" => {
-                        let m = Arc::clone(&std_rw);
-                        let m2 = Arc::clone(&m);
-                        let w: Option<Arc<dyn Fn() + Send + Sync>> = writer.then(|| {
-                            Arc::new(move || {
-                                let i = next();
-                                m2.write().unwrap().insert(keys[i as usize % MAP_LEN], i);
-                            }) as _
-                        });
-                        Box::new(routine(
-                            threads,
-                            w,
-                            || (),
-                            move |_, i| {
-                                black_box(m.read().unwrap().get(&key(&order, i)).copied());
-                            },
-                        ))
-                    }
-                    "parking_lot-rwlock" => {
-                        let m = Arc::clone(&pl_rw);
-                        let m2 = Arc::clone(&m);
-                        let w: Option<Arc<dyn Fn() + Send + Sync>> = writer.then(|| {
-                            Arc::new(move || {
-                                let i = next();
-                                m2.write().insert(keys[i as usize % MAP_LEN], i);
-                            }) as _
-                        });
-                        Box::new(routine(
-                            threads,
-                            w,
-                            || (),
-                            move |_, i| {
-                                black_box(m.read().get(&key(&order, i)).copied());
-                            },
-                        ))
-                    }
-                    "mutex" => {
-                        let m = Arc::clone(&mutex);
-                        let m2 = Arc::clone(&m);
-                        let w: Option<Arc<dyn Fn() + Send + Sync>> = writer.then(|| {
-                            Arc::new(move || {
-                                let i = next();
-                                m2.lock().unwrap().insert(keys[i as usize % MAP_LEN], i);
-                            }) as _
-                        });
-                        Box::new(routine(
-                            threads,
-                            w,
-                            || (),
-                            move |_, i| {
-                                black_box(m.lock().unwrap().get(&key(&order, i)).copied());
-                            },
-                        ))
-                    }
-                    _ => {
-                        let m = Arc::clone(&dash);
-                        let m2 = Arc::clone(&m);
-                        let w: Option<Arc<dyn Fn() + Send + Sync>> = writer.then(|| {
-                            Arc::new(move || {
-                                let i = next();
-                                m2.insert(keys[i as usize % MAP_LEN], i);
-                            }) as _
-                        });
-                        Box::new(routine(
-                            threads,
-                            w,
-                            || (),
-                            move |_, i| {
-                                black_box(m.get(&key(&order, i)).map(|v| *v));
-                            },
-                        ))
-                    }
-                }
+            // A lock-based peer: its lookups, and (with a writer) an insert every ~200 µs.
+            fn peer<M: LockedMap + 'static>(
+                map: &Arc<M>,
+                keys: &Arc<Vec<u64>>,
+                order: &Arc<Vec<u64>>,
+                threads: usize,
+                writer: bool,
+            ) -> Box<dyn FnMut(u64) -> Duration> {
+                let (m, m2, keys, order) = (
+                    Arc::clone(map),
+                    Arc::clone(map),
+                    Arc::clone(keys),
+                    Arc::clone(order),
+                );
+                let n = AtomicU64::new(0);
+                let w: Option<Arc<dyn Fn() + Send + Sync>> = writer.then(|| {
+                    Arc::new(move || {
+                        let i = n.fetch_add(1, Ordering::Relaxed);
+                        m2.write(keys[i as usize % MAP_LEN], i);
+                    }) as _
+                });
+                Box::new(routine(
+                    threads,
+                    w,
+                    || (),
+                    move |_, i| {
+                        black_box(m.read(key(&order, i)));
+                    },
+                ))
+            }
+            let peer = |name: &str| match name {
+                "std-rwlock" => peer(&std_rw, &keys, &order, threads, writer),
+                "parking_lot-rwlock" => peer(&pl_rw, &keys, &order, threads, writer),
+                "mutex" => peer(&mutex, &keys, &order, threads, writer),
+                _ => peer(&dash, &keys, &order, threads, writer),
             };
             for name in ["std-rwlock", "parking_lot-rwlock", "dashmap", "mutex"] {
                 s.time(
