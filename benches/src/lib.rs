@@ -36,6 +36,7 @@ use std::time::{Duration, Instant};
 pub mod alloc_counter;
 pub mod data;
 pub mod paired;
+pub mod trades;
 
 mod cli;
 mod criterion_mode;
