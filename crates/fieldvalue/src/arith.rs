@@ -14,7 +14,7 @@
 
 use std::fmt;
 
-use crate::value::{FieldValue, MAX_DECIMAL_PRECISION};
+use crate::value::{FieldValue, MAX_DECIMAL_PRECISION, MAX_SCALED_SCALE};
 
 /// Why an arithmetic operation has no result.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -187,6 +187,12 @@ fn arith(a: &FieldValue, b: &FieldValue, op: Op) -> Result<FieldValue, Arithmeti
             let (Some((x, s)), Some((y, t))) = (a.exact(), b.exact()) else {
                 return Err(mismatch(a, b, op));
             };
+            // A `ScaledInteger` built directly with a scale over 18 has no defined value.
+            if s > MAX_SCALED_SCALE && !matches!(a, V::Decimal(_))
+                || t > MAX_SCALED_SCALE && !matches!(b, V::Decimal(_))
+            {
+                return Err(overflow);
+            }
             let wide = matches!(a, V::Decimal(_)) || matches!(b, V::Decimal(_));
             let (v, scale) = exact_op(x, s, y, t, op)?;
             V::from_exact(v, scale, wide).ok_or(overflow)

@@ -77,6 +77,16 @@ fn fixed_point_arithmetic_and_rescaling_never_wrap_or_panic() {
             to: target
         })
     );
+    // A scale over 18 built directly (bypassing `FieldValue::scaled`) is an error, not a panic.
+    let bad = FieldValue::ScaledInteger(1, 200);
+    assert_eq!(
+        bad.checked_mul(&bad),
+        Err(ArithmeticError::Overflow { op: '*' })
+    );
+    assert_eq!(
+        bad.checked_div(&scaled(1, 0)),
+        Err(ArithmeticError::Overflow { op: '/' })
+    );
     // BIGINT overflow is an error too.
     assert_eq!(
         FieldValue::Integer(i64::MIN).checked_sub(&FieldValue::Integer(1)),

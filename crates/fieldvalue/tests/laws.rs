@@ -122,6 +122,9 @@ proptest! {
         }
         prop_assert_eq!(a == b, a.cmp(&b) == Ordering::Equal);
         prop_assert_eq!(a == a.clone(), true);
+        // Display and arithmetic never panic, whatever the kinds.
+        let _ = (a.to_string(), b.to_string());
+        let _ = (a.checked_add(&b), a.checked_sub(&b), a.checked_mul(&b), a.checked_div(&b));
     }
 
     #[test]
