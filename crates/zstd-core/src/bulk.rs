@@ -1,9 +1,11 @@
-//! One-shot decompression of whole buffers, as in the `zstd` crate's `bulk` module.
+//! One-shot compression and decompression of whole buffers, as in the `zstd` crate's `bulk`
+//! module.
 
 use std::io;
 
 use crate::decoder::{self, FrameDecoder, Limits};
 use crate::dictionary::Dictionary;
+use crate::encoder::{Encoder, Params};
 
 /// Decompresses every frame of `data` (skippable frames are skipped) into a new buffer of at
 /// most `capacity` bytes.
@@ -92,5 +94,34 @@ impl Decompressor {
             }
         }
         Some(total)
+    }
+}
+
+/// Compresses `data` into one frame (content size and checksum included) at `level` (see
+/// [`compression_level_range`](crate::compression_level_range); 0 is the default level).
+///
+/// ```
+/// let data = vec![42u8; 100_000];
+/// let frame = zstd_core::bulk::compress(&data, 1).unwrap();
+/// assert!(frame.len() < 100);
+/// assert_eq!(zstd_core::bulk::decompress(&frame, data.len()).unwrap(), data);
+/// ```
+pub fn compress(data: &[u8], level: i32) -> io::Result<Vec<u8>> {
+    check_level(level)?;
+    let mut enc = Encoder::new(Params::for_level(level, data.len()));
+    enc.checksum = true;
+    let mut out = Vec::with_capacity(data.len() / 2 + 64);
+    enc.compress_frame(data, &mut out);
+    Ok(out)
+}
+
+fn check_level(level: i32) -> io::Result<()> {
+    if crate::compression_level_range().contains(&level) {
+        Ok(())
+    } else {
+        Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!("compression level {level} is outside -7..=22"),
+        ))
     }
 }

@@ -37,6 +37,7 @@ pub mod bulk;
 mod cpu;
 mod decoder;
 mod dictionary;
+mod encoder;
 mod error;
 pub mod frame;
 mod fse;
@@ -72,6 +73,33 @@ pub fn decode_all<R: Read>(mut source: R) -> io::Result<Vec<u8>> {
     };
     decoder::decode_frames(&mut dec, &input, &mut out, 0, usize::MAX, opts)?;
     Ok(out)
+}
+
+/// The default compression level, as libzstd's.
+pub const DEFAULT_COMPRESSION_LEVEL: i32 = 3;
+
+/// The levels the encoder accepts: -7 (fastest) to 22; 0 means [`DEFAULT_COMPRESSION_LEVEL`].
+///
+/// The encoder is at its first stage: every level uses one greedy hash-table match finder
+/// (libzstd's `fast` strategy) with that level's window, raw literals and the predefined
+/// sequence tables, so it compresses less than libzstd at the same level.
+pub fn compression_level_range() -> std::ops::RangeInclusive<i32> {
+    -7..=22
+}
+
+/// Reads all of `source` and compresses it into one frame (with its content size and a
+/// checksum) at `level`.
+///
+/// ```
+/// let data = b"to be or not to be, that is the question; to be or not to be".repeat(20);
+/// let frame = zstd_core::encode_all(&data[..], 3).unwrap();
+/// assert!(frame.len() < data.len() / 4);
+/// assert_eq!(zstd_core::decode_all(&frame[..]).unwrap(), data);
+/// ```
+pub fn encode_all<R: Read>(mut source: R, level: i32) -> io::Result<Vec<u8>> {
+    let mut input = Vec::new();
+    source.read_to_end(&mut input)?;
+    bulk::compress(&input, level)
 }
 
 /// The README's examples, compiled and run as doctests.

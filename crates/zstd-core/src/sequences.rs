@@ -5,7 +5,7 @@ use crate::error::{Error, Result};
 use crate::fse::{self, Distribution};
 
 /// Literal length codes 0..=35: (baseline, extra bits).
-const LL_CODES: [(u32, u8); 36] = [
+pub(crate) const LL_CODES: [(u32, u8); 36] = [
     (0, 0),
     (1, 0),
     (2, 0),
@@ -45,7 +45,7 @@ const LL_CODES: [(u32, u8); 36] = [
 ];
 
 /// Match length codes 0..=52: (baseline, extra bits).
-const ML_CODES: [(u32, u8); 53] = [
+pub(crate) const ML_CODES: [(u32, u8); 53] = [
     (3, 0),
     (4, 0),
     (5, 0),
@@ -157,7 +157,7 @@ impl Kind {
         }
     }
 
-    fn predefined(self) -> Distribution {
+    pub(crate) fn predefined(self) -> Distribution {
         match self {
             Kind::LiteralLength => Distribution::from_counts(&LL_DEFAULT, 6),
             Kind::MatchLength => Distribution::from_counts(&ML_DEFAULT, 6),

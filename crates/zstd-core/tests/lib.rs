@@ -3,6 +3,7 @@
 mod support;
 
 mod conformance;
+mod encode;
 mod libzstd;
 mod mutation;
 mod silesia;
