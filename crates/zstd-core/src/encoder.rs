@@ -8,7 +8,7 @@
 
 use xxhash_rust::xxh64::xxh64;
 
-use crate::fse::{Distribution, MAX_SYMBOLS};
+use crate::fse::{self, Distribution, MAX_SYMBOLS};
 use crate::sequences::{Kind, LL_CODES, ML_CODES};
 
 /// The largest block content (128 KiB).
@@ -66,30 +66,10 @@ impl CTable {
     fn new(dist: &Distribution) -> CTable {
         let size = 1usize << dist.log;
         let counts = &dist.counts[..dist.symbols];
-        // The same spread as the decoding table: "less than one" symbols in the last cells,
-        // the others stepped through the rest.
+        // The same spread as the decoding table (`fse::spread`).
         let mut cell_symbol = vec![0u8; size];
-        let mut high = size - 1;
-        for (s, &c) in counts.iter().enumerate() {
-            if c == -1 {
-                cell_symbol[high] = s as u8;
-                high = high.wrapping_sub(1);
-            }
-        }
-        let step = (size >> 1) + (size >> 3) + 3;
-        let mask = size - 1;
-        let mut pos = 0usize;
-        for (s, &c) in counts.iter().enumerate() {
-            for _ in 0..c.max(0) {
-                cell_symbol[pos] = s as u8;
-                loop {
-                    pos = (pos + step) & mask;
-                    if pos <= high || high == usize::MAX {
-                        break;
-                    }
-                }
-            }
-        }
+        let filled = fse::spread(dist, &mut cell_symbol);
+        debug_assert!(filled, "a valid distribution fills its table");
         // Each symbol's states, in cell order, after its cumulative count.
         let mut cumul = [0usize; MAX_SYMBOLS + 1];
         for (s, &c) in counts.iter().enumerate() {
@@ -501,7 +481,8 @@ mod tests {
         let text = b"the quick brown fox jumps over the lazy dog; ".repeat(400 / scale);
         let out = round_trip(&text, 3);
         assert!(
-            out.len() < text.len() / 10,
+            // A tenth of the size, plus the frame's fixed costs (they dominate the miri size).
+            out.len() < text.len() / 10 + 48,
             "{} of {}",
             out.len(),
             text.len()

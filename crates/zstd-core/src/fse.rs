@@ -6,6 +6,9 @@ use crate::error::{Error, Result};
 /// The most symbols any Zstandard FSE table has (match length codes 0..=52, rounded up).
 pub(crate) const MAX_SYMBOLS: usize = 64;
 
+/// The largest accuracy log of any Zstandard FSE table (Huffman weights 6, sequences 9).
+pub(crate) const MAX_LOG: u32 = 9;
+
 /// A normalized distribution: the probability of each symbol on a scale of `1 << log`;
 /// `-1` means "less than one".
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -119,23 +122,18 @@ pub(crate) struct Entry {
     pub(crate) new_state_base: u16,
 }
 
-/// Builds the decoding table of a distribution (RFC 8878 §4.1.1.1) into `table` (resized to
-/// `1 << log` entries).
-pub(crate) fn build_table(dist: &Distribution, table: &mut Vec<Entry>) -> Result<()> {
-    let size = 1usize << dist.log;
-    table.clear();
-    table.resize(size, Entry::default());
-    let mut next = [0u16; MAX_SYMBOLS];
+/// Spreads a distribution's symbols over the `1 << log` cells of its table (RFC 8878
+/// §4.1.1.1), the layout both the decoding and the encoding table are built on: "less than one"
+/// symbols take single cells from the end, the others are stepped through the rest. Returns
+/// whether the distribution filled the table exactly.
+pub(crate) fn spread(dist: &Distribution, cells: &mut [u8]) -> bool {
+    let size = cells.len();
     let mut high = size - 1;
     let counts = &dist.counts[..dist.symbols];
-    // "Less than 1" symbols take single cells from the end.
     for (s, &c) in counts.iter().enumerate() {
         if c == -1 {
-            table[high].symbol = s as u8;
+            cells[high] = s as u8;
             high = high.wrapping_sub(1);
-            next[s] = 1;
-        } else {
-            next[s] = c as u16;
         }
     }
     let step = (size >> 1) + (size >> 3) + 3;
@@ -143,7 +141,7 @@ pub(crate) fn build_table(dist: &Distribution, table: &mut Vec<Entry>) -> Result
     let mut pos = 0usize;
     for (s, &c) in counts.iter().enumerate() {
         for _ in 0..c.max(0) {
-            table[pos].symbol = s as u8;
+            cells[pos] = s as u8;
             loop {
                 pos = (pos + step) & mask;
                 if pos <= high || high == usize::MAX {
@@ -152,17 +150,34 @@ pub(crate) fn build_table(dist: &Distribution, table: &mut Vec<Entry>) -> Result
             }
         }
     }
-    if pos != 0 {
+    pos == 0
+}
+
+/// Builds the decoding table of a distribution (RFC 8878 §4.1.1.1) into `table` (resized to
+/// `1 << log` entries).
+pub(crate) fn build_table(dist: &Distribution, table: &mut Vec<Entry>) -> Result<()> {
+    let size = 1usize << dist.log;
+    let mut cells = [0u8; 1 << MAX_LOG];
+    let cells = &mut cells[..size];
+    if !spread(dist, cells) {
         return Err(Error::CorruptFse("distribution does not fill the table"));
     }
-    for e in table.iter_mut() {
-        let s = e.symbol as usize;
+    let mut next = [0u16; MAX_SYMBOLS];
+    for (s, &c) in dist.counts[..dist.symbols].iter().enumerate() {
+        next[s] = if c == -1 { 1 } else { c.max(0) as u16 };
+    }
+    table.clear();
+    table.extend(cells.iter().map(|&symbol| {
+        let s = usize::from(symbol);
         let n = next[s];
         next[s] += 1;
         let nb_bits = dist.log - (15 - n.leading_zeros());
-        e.nb_bits = nb_bits as u8;
-        e.new_state_base = ((u32::from(n) << nb_bits) - size as u32) as u16;
-    }
+        Entry {
+            symbol,
+            nb_bits: nb_bits as u8,
+            new_state_base: ((u32::from(n) << nb_bits) - size as u32) as u16,
+        }
+    }));
     Ok(())
 }
 
