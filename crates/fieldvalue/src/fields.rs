@@ -17,8 +17,8 @@ pub struct Fields {
 impl Fields {
     /// The size above which the hash index is kept. Measured with
     /// `cargo xtask bench --filter fieldvalue/fields`: looking up every field of a struct of
-    /// typical column names, a scan takes 0.7x the hash lookups' time at 4 fields, 1.1x at 8,
-    /// 1.5x at 12 (docs/BENCHMARKS.md).
+    /// typical column names, a scan takes 0.8-0.9x the hash lookups' time at 4 fields, 1.1-1.5x
+    /// at 8, 1.6-1.8x at 12 (docs/BENCHMARKS.md).
     pub const INDEX_THRESHOLD: usize = 8;
 
     /// Fields from `(name, value)` pairs (a later duplicate name replaces the earlier value).
