@@ -438,7 +438,7 @@ fn fast_loop(
 }
 
 /// Reads the weights of a tree description into `weights`; returns how many and the bytes used.
-fn read_weights(
+pub(crate) fn read_weights(
     src: &[u8],
     weights: &mut [u8; 256],
     fse_table: &mut Vec<fse::Entry>,

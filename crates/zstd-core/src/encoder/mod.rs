@@ -8,126 +8,16 @@
 
 use xxhash_rust::xxh64::xxh64;
 
-use crate::fse::{self, Distribution, MAX_SYMBOLS};
+mod entropy;
+mod huffman;
+
+use crate::fse::{self, Distribution};
 use crate::sequences::{Kind, LL_CODES, ML_CODES};
+use entropy::{BitWriter, CTable};
+use huffman::HufTable;
 
 /// The largest block content (128 KiB).
 const BLOCK_MAX: usize = crate::frame::MAX_BLOCK_SIZE;
-
-/// Writes bits least-significant first into bytes, as zstd's backward-read streams expect
-/// when the bytes are read from the end.
-#[derive(Debug, Default)]
-struct BitWriter {
-    out: Vec<u8>,
-    acc: u64,
-    n: u32,
-}
-
-impl BitWriter {
-    /// Appends the low `bits` bits of `value` (`bits <= 32`).
-    #[inline]
-    fn add(&mut self, value: u64, bits: u32) {
-        debug_assert!(bits <= 32);
-        let mask = if bits == 0 {
-            0
-        } else {
-            u64::MAX >> (64 - bits)
-        };
-        self.acc |= (value & mask) << self.n;
-        self.n += bits;
-        while self.n >= 8 {
-            self.out.push(self.acc as u8);
-            self.acc >>= 8;
-            self.n -= 8;
-        }
-    }
-
-    /// Adds the end mark (a 1 bit) and pads the last byte with zeros.
-    fn finish(mut self) -> Vec<u8> {
-        self.add(1, 1);
-        if self.n > 0 {
-            self.out.push(self.acc as u8);
-        }
-        self.out
-    }
-}
-
-/// An FSE encoding table (the counterpart of `fse::build_table`).
-#[derive(Debug)]
-struct CTable {
-    log: u32,
-    /// The next state, indexed by `(state >> nb_bits) + delta_find_state`.
-    states: Vec<u16>,
-    /// Per symbol: `(delta_nb_bits, delta_find_state)`.
-    symbols: [(u32, i32); MAX_SYMBOLS],
-}
-
-impl CTable {
-    fn new(dist: &Distribution) -> CTable {
-        let size = 1usize << dist.log;
-        let counts = &dist.counts[..dist.symbols];
-        // The same spread as the decoding table (`fse::spread`).
-        let mut cell_symbol = vec![0u8; size];
-        let filled = fse::spread(dist, &mut cell_symbol);
-        debug_assert!(filled, "a valid distribution fills its table");
-        // Each symbol's states, in cell order, after its cumulative count.
-        let mut cumul = [0usize; MAX_SYMBOLS + 1];
-        for (s, &c) in counts.iter().enumerate() {
-            cumul[s + 1] = cumul[s] + if c == -1 { 1 } else { c.max(0) as usize };
-        }
-        let mut next = cumul;
-        let mut states = vec![0u16; size];
-        for (u, &s) in cell_symbol.iter().enumerate() {
-            let s = usize::from(s);
-            states[next[s]] = (size + u) as u16;
-            next[s] += 1;
-        }
-        let mut symbols = [(0u32, 0i32); MAX_SYMBOLS];
-        let log = dist.log;
-        for (s, &c) in counts.iter().enumerate() {
-            let total = cumul[s] as i32;
-            symbols[s] = match c {
-                0 => (((log + 1) << 16).wrapping_sub(size as u32), 0),
-                -1 | 1 => ((log << 16).wrapping_sub(size as u32), total - 1),
-                c => {
-                    let c = c as u32;
-                    let max_bits_out = log - (31 - (c - 1).leading_zeros());
-                    let min_state_plus = c << max_bits_out;
-                    (
-                        (max_bits_out << 16).wrapping_sub(min_state_plus),
-                        total - c as i32,
-                    )
-                }
-            };
-        }
-        CTable {
-            log,
-            states,
-            symbols,
-        }
-    }
-
-    /// The first state, for the last symbol of the stream.
-    fn init_state(&self, symbol: u8) -> u32 {
-        let (delta_nb_bits, delta_find) = self.symbols[usize::from(symbol)];
-        let nb_bits_out = delta_nb_bits.wrapping_add(1 << 15) >> 16;
-        let value = (nb_bits_out << 16).wrapping_sub(delta_nb_bits);
-        u32::from(self.states[((value >> nb_bits_out) as i32 + delta_find) as usize])
-    }
-
-    /// Writes the bits that move `state` to encode `symbol`, and moves it.
-    #[inline]
-    fn encode(&self, w: &mut BitWriter, state: &mut u32, symbol: u8) {
-        let (delta_nb_bits, delta_find) = self.symbols[usize::from(symbol)];
-        let nb_bits = state.wrapping_add(delta_nb_bits) >> 16;
-        w.add(u64::from(*state), nb_bits);
-        *state = u32::from(self.states[((*state >> nb_bits) as i32 + delta_find) as usize]);
-    }
-
-    fn flush(&self, w: &mut BitWriter, state: u32) {
-        w.add(u64::from(state), self.log);
-    }
-}
 
 /// One sequence: literals, then a match.
 #[derive(Clone, Copy, Debug)]
@@ -195,9 +85,11 @@ pub(crate) struct Encoder {
     table: Vec<u32>,
     seqs: Vec<Sequence>,
     literals: Vec<u8>,
-    ll: CTable,
-    ml: CTable,
-    of: CTable,
+    /// Each sequence's codes and extra bits: literal length, offset, match length.
+    codes: Vec<[(u8, u32, u8); 3]>,
+    /// The predefined literal-length, offset and match-length tables.
+    predefined: [SeqTable; 3],
+    entropy: Entropy,
     pub(crate) checksum: bool,
 }
 
@@ -208,9 +100,10 @@ impl Encoder {
             table: Vec::new(),
             seqs: Vec::new(),
             literals: Vec::new(),
-            ll: CTable::new(&Kind::LiteralLength.predefined()),
-            ml: CTable::new(&Kind::MatchLength.predefined()),
-            of: CTable::new(&Kind::Offset.predefined()),
+            codes: Vec::new(),
+            predefined: [Kind::LiteralLength, Kind::Offset, Kind::MatchLength]
+                .map(|k| SeqTable::new(&k.predefined())),
+            entropy: Entropy::default(),
             checksum: false,
         }
     }
@@ -222,6 +115,7 @@ impl Encoder {
         self.write_header(src.len(), out);
         self.table.clear();
         self.table.resize(1 << p.hash_log, u32::MAX);
+        self.entropy = Entropy::default();
         // The decoder's first repeat offset.
         let mut rep0 = 1u32;
         let mut start = 0;
@@ -293,8 +187,8 @@ impl Encoder {
         self.find_sequences(src, start, end, window, rep0);
         let body_start = out.len() + 3;
         out.extend_from_slice(&[0; 3]);
-        self.write_literals(out);
-        self.write_sequences(out);
+        let huffman = self.write_literals(out);
+        let seq_tables = self.write_sequences(out);
         let size = out.len() - body_start;
         if size >= block.len() {
             // Not worth it: a raw block, and the decoder's repeat offsets stay as they were.
@@ -304,6 +198,15 @@ impl Encoder {
             out.extend_from_slice(block);
         } else {
             out[body_start - 3..body_start].copy_from_slice(&header(2, size));
+            // The decoder now holds this block's tables.
+            if huffman.is_some() {
+                self.entropy.huffman = huffman;
+            }
+            for (kept, new) in self.entropy.seq.iter_mut().zip(seq_tables) {
+                if new.is_some() {
+                    *kept = new;
+                }
+            }
         }
     }
 
@@ -373,15 +276,39 @@ impl Encoder {
         });
     }
 
-    /// The literals section: RLE when every literal is the same byte, raw otherwise.
-    fn write_literals(&self, out: &mut Vec<u8>) {
+    /// Writes the literals section; returns the Huffman table when it wrote a new one.
+    fn write_literals(&self, out: &mut Vec<u8>) -> Option<HufTable> {
         let lits = &self.literals;
         let n = lits.len();
+        let raw_header = if n < 32 {
+            1
+        } else if n < 4096 {
+            2
+        } else {
+            3
+        };
         let rle = n > 1 && lits.iter().all(|&b| b == lits[0]);
+        // Huffman coding pays only above a few dozen literals (a handful with a table to reuse).
+        let min_huffman = if self.entropy.huffman.is_some() {
+            6
+        } else {
+            63
+        };
+        if !rle && n >= min_huffman {
+            let mark = out.len();
+            if let Some(table) = self.write_huffman_literals(out) {
+                // Worth it only when it saves more than the decoding time it costs.
+                let min_gain = (n >> 6) + 2;
+                if out.len() - mark + min_gain < n + raw_header {
+                    return table;
+                }
+                out.truncate(mark);
+            }
+        }
         let kind = u32::from(rle);
-        match n {
-            0..=31 => out.push((kind | ((n as u32) << 3)) as u8),
-            32..=4095 => {
+        match raw_header {
+            1 => out.push((kind | ((n as u32) << 3)) as u8),
+            2 => {
                 let v = kind | (1 << 2) | ((n as u32) << 4);
                 out.extend_from_slice(&(v as u16).to_le_bytes());
             }
@@ -395,10 +322,71 @@ impl Encoder {
         } else {
             out.extend_from_slice(lits);
         }
+        None
     }
 
-    /// The sequences section with the predefined tables.
-    fn write_sequences(&self, out: &mut Vec<u8>) {
+    /// Writes Huffman-coded literals with a new table or the previous block's, whichever is
+    /// estimated smaller; returns `None` when neither can code them, `Some(new table)`
+    /// otherwise (`Some(None)` when the previous table was reused).
+    fn write_huffman_literals(&self, out: &mut Vec<u8>) -> Option<Option<HufTable>> {
+        let lits = &self.literals[..];
+        let n = lits.len();
+        let (counts, _, max_count) = zstd_simd::literal_histogram(lits);
+        if max_count as usize == n {
+            return None;
+        }
+        let fresh = HufTable::build(&counts, MAX_HUFFMAN_BITS)?;
+        let mut desc = Vec::with_capacity(130);
+        let described = fresh.describe(&mut desc);
+        let fresh_cost = described.then(|| desc.len() + fresh.estimate_bytes(&counts));
+        let reuse_cost = self
+            .entropy
+            .huffman
+            .as_ref()
+            .filter(|t| t.covers(&counts))
+            .map(|t| t.estimate_bytes(&counts));
+        let (table, kind, new) = match (fresh_cost, reuse_cost) {
+            (Some(f), Some(r)) if r <= f => (self.entropy.huffman.as_ref()?, 3u32, false),
+            (None, Some(_)) => (self.entropy.huffman.as_ref()?, 3, false),
+            (Some(_), _) => (&fresh, 2, true),
+            (None, None) => return None,
+        };
+        let mut body = if new { desc } else { Vec::new() };
+        let prefix = body.len();
+        // One stream needs 10-bit sizes; four streams cost a 6-byte jump table.
+        let single = (n <= 1023).then(|| table.encode_stream(lits, body.clone()));
+        let four = (n >= 6).then(|| table.encode_4_streams(lits, std::mem::take(&mut body)));
+        let (body, is_single) = match (single, four) {
+            (Some(s), Some(f)) if s.len() <= f.len() && s.len() <= 1023 => (s, true),
+            (Some(s), None) if s.len() <= 1023 => (s, true),
+            (_, Some(f)) => (f, false),
+            _ => return None,
+        };
+        debug_assert!(body.len() > prefix);
+        let comp = body.len();
+        let (format, size_bits, header_bytes) = if is_single {
+            (0u64, 10, 3)
+        } else if n.max(comp) <= 1023 {
+            (1, 10, 3)
+        } else if n.max(comp) <= 16383 {
+            (2, 14, 4)
+        } else if n.max(comp) <= 262_143 {
+            (3, 18, 5)
+        } else {
+            return None;
+        };
+        let v = u64::from(kind)
+            | (format << 2)
+            | ((n as u64) << 4)
+            | ((comp as u64) << (4 + size_bits));
+        out.extend_from_slice(&v.to_le_bytes()[..header_bytes]);
+        out.extend_from_slice(&body);
+        Some(new.then_some(fresh))
+    }
+
+    /// Writes the sequences section, each code with the cheapest of the predefined table, RLE,
+    /// a new table and the previous block's table; returns the tables the decoder keeps.
+    fn write_sequences(&mut self, out: &mut Vec<u8>) -> [Option<SeqTable>; 3] {
         let n = self.seqs.len();
         match n {
             0..=127 => out.push(n as u8),
@@ -409,52 +397,171 @@ impl Encoder {
             }
         }
         if n == 0 {
-            return;
+            return [None, None, None];
         }
-        // Literal lengths, offsets and match lengths all predefined.
-        out.push(0);
-        let mut w = BitWriter {
-            out: std::mem::take(out),
-            ..BitWriter::default()
-        };
-        let codes = |s: &Sequence| {
+        // Codes and extra bits of every sequence, and each code's histogram.
+        self.codes.clear();
+        let mut hist = [[0u32; fse::MAX_SYMBOLS]; 3];
+        for s in &self.seqs {
             let ll = code_of(&LL_CODES, s.lit_len);
             let ml = code_of(&ML_CODES, s.match_len);
             let of_code = 31 - s.offset_value.leading_zeros();
-            (
-                ll,
-                ml,
-                (
-                    of_code as u8,
-                    s.offset_value - (1 << of_code),
-                    of_code as u8,
-                ),
-            )
-        };
-        let last = &self.seqs[n - 1];
-        let (ll, ml, of) = codes(last);
-        let mut ml_state = self.ml.init_state(ml.0);
-        let mut of_state = self.of.init_state(of.0);
-        let mut ll_state = self.ll.init_state(ll.0);
-        let extra = |w: &mut BitWriter, ll: (u8, u32, u8), ml: (u8, u32, u8), of: (u8, u32, u8)| {
+            let of = (
+                of_code as u8,
+                s.offset_value - (1 << of_code),
+                of_code as u8,
+            );
+            hist[0][usize::from(ll.0)] += 1;
+            hist[1][usize::from(of.0)] += 1;
+            hist[2][usize::from(ml.0)] += 1;
+            self.codes.push([ll, of, ml]);
+        }
+        // Kinds in the order of the section: literal lengths, offsets, match lengths.
+        let mut modes = 0u8;
+        let mut chosen: [Option<SeqTable>; 3] = [None, None, None];
+        let mode_byte = out.len();
+        out.push(0);
+        for k in 0..3 {
+            let (mode, table) = choose_table(
+                &hist[k],
+                n,
+                SEQ_MAX_LOG[k],
+                &self.predefined[k],
+                self.entropy.seq[k].as_ref(),
+                out,
+            );
+            modes |= mode << (6 - 2 * k);
+            chosen[k] = table;
+        }
+        out[mode_byte] = modes;
+        let tables: [&SeqTable; 3] = std::array::from_fn(|k| {
+            chosen[k]
+                .as_ref()
+                .or(self.entropy.seq[k].as_ref())
+                .expect("repeat mode is chosen only with a previous table")
+        });
+        let [ll_t, of_t, ml_t] = tables.map(|t| &t.table);
+        let mut w = BitWriter::new(std::mem::take(out));
+        let extra = |w: &mut BitWriter, [ll, of, ml]: [(u8, u32, u8); 3]| {
             w.add(u64::from(ll.1), u32::from(ll.2));
             w.add(u64::from(ml.1), u32::from(ml.2));
+            w.flush();
             w.add(u64::from(of.1), u32::from(of.2));
+            w.flush();
         };
-        extra(&mut w, ll, ml, of);
-        for s in self.seqs[..n - 1].iter().rev() {
-            let (ll, ml, of) = codes(s);
-            self.of.encode(&mut w, &mut of_state, of.0);
-            self.ml.encode(&mut w, &mut ml_state, ml.0);
-            self.ll.encode(&mut w, &mut ll_state, ll.0);
-            extra(&mut w, ll, ml, of);
+        let last = self.codes[n - 1];
+        let mut ml_state = ml_t.init_state(last[2].0);
+        let mut of_state = of_t.init_state(last[1].0);
+        let mut ll_state = ll_t.init_state(last[0].0);
+        extra(&mut w, last);
+        for &c in self.codes[..n - 1].iter().rev() {
+            of_t.encode(&mut w, &mut of_state, c[1].0);
+            ml_t.encode(&mut w, &mut ml_state, c[2].0);
+            ll_t.encode(&mut w, &mut ll_state, c[0].0);
+            w.flush();
+            extra(&mut w, c);
         }
-        self.ml.flush(&mut w, ml_state);
-        self.of.flush(&mut w, of_state);
-        self.ll.flush(&mut w, ll_state);
+        ml_t.flush(&mut w, ml_state);
+        of_t.flush(&mut w, of_state);
+        w.flush();
+        ll_t.flush(&mut w, ll_state);
         // The writer started from `out`'s bytes, all whole, so the stream begins byte-aligned.
         *out = w.finish();
+        chosen
     }
+}
+
+/// An FSE table the encoder can code with, and its estimated bits per symbol.
+#[derive(Clone, Debug)]
+struct SeqTable {
+    table: CTable,
+    costs: [Option<f64>; fse::MAX_SYMBOLS],
+}
+
+impl SeqTable {
+    fn new(dist: &Distribution) -> SeqTable {
+        SeqTable {
+            table: CTable::new(dist),
+            costs: entropy::symbol_costs(dist),
+        }
+    }
+}
+
+/// The largest accuracy logs of literal-length, offset and match-length tables.
+const SEQ_MAX_LOG: [u32; 3] = [9, 8, 9];
+
+/// Picks the cheapest way to code one kind's symbols (`hist`, `n` in all): writes a new table's
+/// description (or an RLE byte) to `out`, returns the mode and the table the decoder will keep
+/// (`None` for repeat mode, which keeps the previous one).
+fn choose_table(
+    hist: &[u32; fse::MAX_SYMBOLS],
+    n: usize,
+    max_log: u32,
+    predefined: &SeqTable,
+    previous: Option<&SeqTable>,
+    out: &mut Vec<u8>,
+) -> (u8, Option<SeqTable>) {
+    let present = hist.iter().filter(|&&c| c > 0).count();
+    let top = hist.iter().rposition(|&c| c > 0).unwrap_or(0);
+    let predefined_bits = entropy::estimate_bits(hist, &predefined.costs);
+    let repeat_bits = previous.and_then(|p| entropy::estimate_bits(hist, &p.costs));
+    if present == 1 {
+        // One symbol: an RLE table costs its byte and no bits per symbol.
+        let best_other = predefined_bits
+            .into_iter()
+            .chain(repeat_bits)
+            .fold(f64::INFINITY, f64::min);
+        if best_other > 8.0 {
+            out.push(top as u8);
+            let mut counts = [0i16; fse::MAX_SYMBOLS];
+            counts[top] = 1;
+            let dist = Distribution {
+                counts,
+                symbols: top + 1,
+                log: 0,
+            };
+            return (1, Some(SeqTable::new(&dist)));
+        }
+    }
+    let mut fresh = None;
+    let mut fresh_bits = f64::INFINITY;
+    if present >= 2 {
+        let dist = entropy::normalize(
+            &hist[..=top],
+            n as u32,
+            entropy::table_log(n, present, max_log),
+        );
+        let mark = out.len();
+        entropy::write_description(&dist, out);
+        let desc_bytes = out.len() - mark;
+        out.truncate(mark);
+        if let Some(bits) = entropy::estimate_bits(hist, &entropy::symbol_costs(&dist)) {
+            fresh_bits = bits + 8.0 * desc_bytes as f64;
+            fresh = Some(dist);
+        }
+    }
+    let predefined_bits = predefined_bits.unwrap_or(f64::INFINITY);
+    let repeat_bits = repeat_bits.unwrap_or(f64::INFINITY);
+    if repeat_bits <= predefined_bits && repeat_bits <= fresh_bits {
+        (3, None)
+    } else if predefined_bits <= fresh_bits {
+        (0, Some(predefined.clone()))
+    } else {
+        let dist = fresh.expect("a finite cost comes from a table");
+        entropy::write_description(&dist, out);
+        (2, Some(SeqTable::new(&dist)))
+    }
+}
+
+/// The largest Huffman code length the format allows.
+const MAX_HUFFMAN_BITS: u32 = crate::huffman::MAX_BITS;
+
+/// What the decoder keeps from the last compressed block, for the repeat modes.
+#[derive(Clone, Debug, Default)]
+struct Entropy {
+    huffman: Option<HufTable>,
+    /// Literal-length, offset and match-length tables.
+    seq: [Option<SeqTable>; 3],
 }
 
 #[cfg(test)]

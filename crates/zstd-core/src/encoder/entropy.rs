@@ -1,0 +1,332 @@
+//! The encoding side of FSE: a bit writer for zstd's backward-read streams, normalizing counts
+//! into a distribution, writing its table description, and the encoding table.
+
+use crate::fse::{self, Distribution, MAX_SYMBOLS};
+
+/// Writes bits least-significant first into bytes, as zstd's streams expect when they are read
+/// back from their last byte.
+///
+/// `add` only accumulates: at most 64 bits may be pending, so callers `flush` at least every 56
+/// added bits (that keeps the hot loops free of a per-add byte loop).
+#[derive(Debug, Default)]
+pub(super) struct BitWriter {
+    out: Vec<u8>,
+    acc: u64,
+    n: u32,
+}
+
+impl BitWriter {
+    /// A writer appending to `out`.
+    pub(super) fn new(out: Vec<u8>) -> BitWriter {
+        BitWriter { out, acc: 0, n: 0 }
+    }
+
+    /// Appends the low `bits` bits of `value` (`bits < 64`, and at most 64 bits pending).
+    #[inline(always)]
+    pub(super) fn add(&mut self, value: u64, bits: u32) {
+        debug_assert!(bits < 64 && self.n + bits <= 64);
+        self.acc |= (value & ((1u64 << bits) - 1)) << (self.n & 63);
+        self.n += bits;
+    }
+
+    /// Moves the whole pending bytes to the output.
+    #[inline(always)]
+    pub(super) fn flush(&mut self) {
+        let bytes = (self.n >> 3) as usize;
+        self.out.extend_from_slice(&self.acc.to_le_bytes()[..bytes]);
+        self.acc = if bytes == 8 {
+            0
+        } else {
+            self.acc >> (bytes * 8)
+        };
+        self.n &= 7;
+    }
+
+    /// Adds the end mark (a 1 bit), pads the last byte with zeros, and returns the output.
+    pub(super) fn finish(mut self) -> Vec<u8> {
+        self.flush();
+        self.add(1, 1);
+        self.finish_padded()
+    }
+
+    /// Pads the last byte with zeros (no end mark) and returns the output.
+    pub(super) fn finish_padded(mut self) -> Vec<u8> {
+        self.flush();
+        if self.n > 0 {
+            self.out.push(self.acc as u8);
+        }
+        self.out
+    }
+}
+
+/// The floor of the base-2 logarithm of `x > 0`.
+fn high_bit(x: u64) -> u32 {
+    63 - x.leading_zeros()
+}
+
+/// An accuracy log for a table coding `total` symbols of which `present` differ: small inputs
+/// do not pay for big tables, and every present symbol needs a cell (and room for the others).
+pub(super) fn table_log(total: usize, present: usize, max_log: u32) -> u32 {
+    let by_size = high_bit(total.max(2) as u64 - 1).saturating_sub(2);
+    let needed = high_bit(present.max(1) as u64) + 2;
+    max_log.min(by_size).max(needed).clamp(5, max_log)
+}
+
+/// Normalizes `counts` (summing to `total > 0`) to a distribution over `1 << log` cells.
+///
+/// Each symbol gets its rounded share, symbols with less than one cell's worth get "less than
+/// one" (`-1`, one cell), and the rounding error is settled one cell at a time where it costs
+/// the fewest bits.
+pub(super) fn normalize(counts: &[u32], total: u32, log: u32) -> Distribution {
+    debug_assert!(total > 0 && counts.len() <= MAX_SYMBOLS);
+    let scale = 1u64 << log;
+    let total64 = u64::from(total);
+    let mut norm = [0i16; MAX_SYMBOLS];
+    let mut used: i64 = 0;
+    let mut symbols = 0;
+    for (s, &c) in counts.iter().enumerate() {
+        if c == 0 {
+            continue;
+        }
+        symbols = s + 1;
+        let exact = u64::from(c) * scale;
+        if exact < total64 {
+            norm[s] = -1;
+            used += 1;
+        } else {
+            let p = ((exact + total64 / 2) / total64).max(1);
+            norm[s] = p as i16;
+            used += p as i64;
+        }
+    }
+    let cells = |n: i16| if n == -1 { 1.0 } else { f64::from(n) };
+    // Too many cells handed out: take them back where that costs least.
+    while used > scale as i64 {
+        let mut best = None;
+        let mut best_cost = f64::INFINITY;
+        for s in 0..symbols {
+            let n = norm[s];
+            if n > 1 {
+                let cost = f64::from(counts[s]) * (f64::from(n) / f64::from(n - 1)).ln();
+                if cost < best_cost {
+                    best_cost = cost;
+                    best = Some(s);
+                }
+            }
+        }
+        let s = best.expect("more cells than symbols means some symbol has two");
+        norm[s] -= 1;
+        used -= 1;
+    }
+    // Cells left: give them where they save most.
+    while used < scale as i64 {
+        let mut best = 0;
+        let mut best_gain = -1.0;
+        for s in 0..symbols {
+            let n = norm[s];
+            if n != 0 {
+                let gain = f64::from(counts[s]) * ((cells(n) + 1.0) / cells(n)).ln();
+                if gain > best_gain {
+                    best_gain = gain;
+                    best = s;
+                }
+            }
+        }
+        norm[best] = if norm[best] == -1 { 2 } else { norm[best] + 1 };
+        used += 1;
+    }
+    Distribution {
+        counts: norm,
+        symbols,
+        log,
+    }
+}
+
+/// The bits each symbol costs under `dist` (its accuracy log minus the log of its cells), or
+/// `None` for symbols the distribution cannot code.
+pub(super) fn symbol_costs(dist: &Distribution) -> [Option<f64>; MAX_SYMBOLS] {
+    let mut costs = [None; MAX_SYMBOLS];
+    for (s, &n) in dist.counts[..dist.symbols].iter().enumerate() {
+        costs[s] = match n {
+            0 => None,
+            -1 => Some(f64::from(dist.log)),
+            n => Some(f64::from(dist.log) - f64::from(n).log2()),
+        };
+    }
+    costs
+}
+
+/// The estimated bits of coding `counts` with `costs`, or `None` when a counted symbol has no
+/// code.
+pub(super) fn estimate_bits(counts: &[u32], costs: &[Option<f64>; MAX_SYMBOLS]) -> Option<f64> {
+    let mut bits = 0.0;
+    for (s, &c) in counts.iter().enumerate() {
+        if c > 0 {
+            bits += f64::from(c) * costs.get(s).copied().flatten()?;
+        }
+    }
+    Some(bits)
+}
+
+/// Appends the table description of `dist` (RFC 8878 §4.1.1), the inverse of
+/// `Distribution::read`.
+pub(super) fn write_description(dist: &Distribution, out: &mut Vec<u8>) {
+    let mut w = BitWriter::new(std::mem::take(out));
+    let log = dist.log;
+    debug_assert!((5..=fse::MAX_LOG).contains(&log));
+    w.add(u64::from(log - 5), 4);
+    let counts = &dist.counts[..dist.symbols];
+    let mut remaining: i32 = (1 << log) + 1;
+    let mut s = 0;
+    while remaining > 1 {
+        let proba = i32::from(counts[s]);
+        let value = proba + 1;
+        let threshold = 1i32 << (31 - (remaining as u32).leading_zeros());
+        let nb_bits = 31 - threshold.leading_zeros() + 1;
+        let max = 2 * threshold - 1 - remaining;
+        if value < max {
+            w.add(value as u64, nb_bits - 1);
+        } else if value < threshold {
+            w.add(value as u64, nb_bits);
+        } else {
+            w.add((value + max) as u64, nb_bits);
+        }
+        w.flush();
+        remaining -= proba.abs();
+        s += 1;
+        if proba == 0 {
+            // The run of zero probabilities that follows, as 2-bit repeat flags.
+            let mut run = counts[s..].iter().take_while(|&&c| c == 0).count();
+            s += run;
+            while run >= 3 {
+                w.add(3, 2);
+                w.flush();
+                run -= 3;
+            }
+            w.add(run as u64, 2);
+            w.flush();
+        }
+    }
+    *out = w.finish_padded();
+}
+
+/// An FSE encoding table (the counterpart of `fse::build_table`).
+#[derive(Clone, Debug)]
+pub(super) struct CTable {
+    log: u32,
+    /// The next state, indexed by `(state >> nb_bits) + delta_find_state`.
+    states: Vec<u16>,
+    /// Per symbol: `(delta_nb_bits, delta_find_state)`.
+    symbols: [(u32, i32); MAX_SYMBOLS],
+}
+
+impl CTable {
+    /// The table of `dist`; a distribution of accuracy log 0 with one symbol is an RLE table
+    /// (no bits at all).
+    pub(super) fn new(dist: &Distribution) -> CTable {
+        let size = 1usize << dist.log;
+        let counts = &dist.counts[..dist.symbols];
+        // The same spread as the decoding table.
+        let mut cell_symbol = vec![0u8; size];
+        let filled = fse::spread(dist, &mut cell_symbol);
+        debug_assert!(filled, "a valid distribution fills its table");
+        // Each symbol's states, in cell order, after its cumulative count.
+        let mut cumul = [0usize; MAX_SYMBOLS + 1];
+        for (s, &c) in counts.iter().enumerate() {
+            cumul[s + 1] = cumul[s] + if c == -1 { 1 } else { c.max(0) as usize };
+        }
+        let mut next = cumul;
+        let mut states = vec![0u16; size];
+        for (u, &s) in cell_symbol.iter().enumerate() {
+            let s = usize::from(s);
+            states[next[s]] = (size + u) as u16;
+            next[s] += 1;
+        }
+        let mut symbols = [(0u32, 0i32); MAX_SYMBOLS];
+        let log = dist.log;
+        for (s, &c) in counts.iter().enumerate() {
+            let total = cumul[s] as i32;
+            symbols[s] = match c {
+                0 => (((log + 1) << 16).wrapping_sub(size as u32), 0),
+                -1 | 1 => ((log << 16).wrapping_sub(size as u32), total - 1),
+                c => {
+                    let c = c as u32;
+                    let max_bits_out = log - (31 - (c - 1).leading_zeros());
+                    let min_state_plus = c << max_bits_out;
+                    (
+                        (max_bits_out << 16).wrapping_sub(min_state_plus),
+                        total - c as i32,
+                    )
+                }
+            };
+        }
+        CTable {
+            log,
+            states,
+            symbols,
+        }
+    }
+
+    /// The first state, for the last symbol of the stream.
+    pub(super) fn init_state(&self, symbol: u8) -> u32 {
+        let (delta_nb_bits, delta_find) = self.symbols[usize::from(symbol)];
+        let nb_bits_out = delta_nb_bits.wrapping_add(1 << 15) >> 16;
+        let value = (nb_bits_out << 16).wrapping_sub(delta_nb_bits);
+        u32::from(self.states[((value >> nb_bits_out) as i32 + delta_find) as usize])
+    }
+
+    /// Adds the bits (at most the accuracy log) that move `state` to encode `symbol`, and
+    /// moves it.
+    #[inline(always)]
+    pub(super) fn encode(&self, w: &mut BitWriter, state: &mut u32, symbol: u8) {
+        let (delta_nb_bits, delta_find) = self.symbols[usize::from(symbol)];
+        let nb_bits = state.wrapping_add(delta_nb_bits) >> 16;
+        w.add(u64::from(*state), nb_bits);
+        *state = u32::from(self.states[((*state >> nb_bits) as i32 + delta_find) as usize]);
+    }
+
+    /// Adds the final state (accuracy-log bits), which the decoder reads first.
+    pub(super) fn flush(&self, w: &mut BitWriter, state: u32) {
+        w.add(u64::from(state), self.log);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn descriptions_read_back_as_written() {
+        let cases: &[(&[u32], u32)] = &[
+            (&[10, 0, 0, 0, 0, 3, 1, 0, 0, 0, 0, 0, 0, 0, 7], 5),
+            (&[1000, 1, 1, 1, 500, 0, 0, 0, 0, 0, 0, 0, 2], 9),
+            (&[5, 5], 6),
+            (&[1, 0, 0, 0, 1, 0, 0, 1, 200], 7),
+        ];
+        for &(counts, log) in cases {
+            let total = counts.iter().sum();
+            let dist = normalize(counts, total, log);
+            let filled: i32 = dist.counts[..dist.symbols]
+                .iter()
+                .map(|&c| i32::from(c).abs())
+                .sum();
+            assert_eq!(filled, 1 << log, "{counts:?}");
+            for (s, &c) in counts.iter().enumerate() {
+                assert_eq!(c == 0, dist.counts[s] == 0, "symbol {s} of {counts:?}");
+            }
+            let mut out = vec![0xAA];
+            write_description(&dist, &mut out);
+            let (back, used) = Distribution::read(&out[1..], 63, 9).unwrap();
+            assert_eq!(back, dist);
+            assert_eq!(used, out.len() - 1);
+        }
+    }
+
+    #[test]
+    fn table_logs_fit_input_and_symbols() {
+        assert_eq!(table_log(10, 3, 9), 5);
+        assert_eq!(table_log(100_000, 40, 9), 9);
+        assert_eq!(table_log(100_000, 10, 6), 6);
+        assert_eq!(table_log(300, 30, 9), 6);
+    }
+}

@@ -1,0 +1,360 @@
+//! Huffman coding of literals: depth-limited code lengths, the tree description (weights
+//! written directly or FSE-compressed), and 1- or 4-stream encoding.
+
+use super::entropy::{BitWriter, CTable, normalize, table_log};
+use crate::huffman::MAX_BITS;
+
+/// A Huffman code for byte symbols, assigned the way the decoder rebuilds it from weights.
+#[derive(Clone, Debug)]
+pub(super) struct HufTable {
+    /// Per symbol: `(code, length)`; length 0 means no code.
+    codes: [(u16, u8); 256],
+    /// The longest code length.
+    max_bits: u32,
+    /// The highest symbol with a code (its weight is implied in the description).
+    last: usize,
+}
+
+impl HufTable {
+    /// The code for `counts` (at least two symbols counted), lengths at most `limit` bits.
+    pub(super) fn build(counts: &[u32; 256], limit: u32) -> Option<HufTable> {
+        let mut lens = [0u8; 256];
+        if !code_lengths(counts, limit, &mut lens) {
+            return None;
+        }
+        Some(HufTable::from_lengths(&lens))
+    }
+
+    /// Assigns codes as the decoder does: from the longest length up, symbols in order within
+    /// a length, each taking the next `2^(max_bits - len)` slots of a `max_bits`-bit table.
+    fn from_lengths(lens: &[u8; 256]) -> HufTable {
+        let max_bits = u32::from(*lens.iter().max().unwrap_or(&0));
+        let mut rank_start = [0u32; MAX_BITS as usize + 2];
+        let mut rank_count = [0u32; MAX_BITS as usize + 2];
+        for &l in lens.iter().filter(|&&l| l > 0) {
+            rank_count[usize::from(l)] += 1;
+        }
+        let mut pos = 0u32;
+        for len in (1..=max_bits).rev() {
+            rank_start[len as usize] = pos;
+            pos += rank_count[len as usize] << (max_bits - len);
+        }
+        debug_assert_eq!(pos, 1 << max_bits, "a complete code");
+        let mut codes = [(0u16, 0u8); 256];
+        let mut last = 0;
+        for (s, &l) in lens.iter().enumerate() {
+            if l == 0 {
+                continue;
+            }
+            let l32 = u32::from(l);
+            let at = rank_start[l as usize];
+            rank_start[l as usize] += 1 << (max_bits - l32);
+            codes[s] = ((at >> (max_bits - l32)) as u16, l);
+            last = s;
+        }
+        HufTable {
+            codes,
+            max_bits,
+            last,
+        }
+    }
+
+    /// Whether every counted symbol has a code.
+    pub(super) fn covers(&self, counts: &[u32; 256]) -> bool {
+        counts
+            .iter()
+            .zip(&self.codes)
+            .all(|(&c, &(_, l))| c == 0 || l > 0)
+    }
+
+    /// The bytes the streams of `counts` take (without jump table or padding).
+    pub(super) fn estimate_bytes(&self, counts: &[u32; 256]) -> usize {
+        let bits: u64 = counts
+            .iter()
+            .zip(&self.codes)
+            .map(|(&c, &(_, l))| u64::from(c) * u64::from(l))
+            .sum();
+        bits.div_ceil(8) as usize
+    }
+
+    /// Appends the tree description; `false` when this code cannot be described (more than
+    /// 128 weights that do not FSE-compress).
+    pub(super) fn describe(&self, out: &mut Vec<u8>) -> bool {
+        let n = self.last;
+        let mut weights = [0u8; 256];
+        for (w, &(_, l)) in weights.iter_mut().zip(&self.codes[..n]) {
+            *w = if l == 0 {
+                0
+            } else {
+                (self.max_bits + 1 - u32::from(l)) as u8
+            };
+        }
+        let weights = &weights[..n];
+        let compressed = compress_weights(weights);
+        match compressed {
+            Some(c) if n > 128 || c.len() < n.div_ceil(2) => {
+                out.push(c.len() as u8);
+                out.extend_from_slice(&c);
+                true
+            }
+            _ if n <= 128 => {
+                out.push((127 + n) as u8);
+                for pair in weights.chunks(2) {
+                    out.push(pair[0] << 4 | pair.get(1).copied().unwrap_or(0));
+                }
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Appends one stream coding `lits`.
+    pub(super) fn encode_stream(&self, lits: &[u8], out: Vec<u8>) -> Vec<u8> {
+        let mut w = BitWriter::new(out);
+        // Written last to first, so the decoder, reading backwards, gets them in order; four
+        // codes (at most 44 bits) between flushes.
+        for chunk in lits.rchunks(4) {
+            for &b in chunk.iter().rev() {
+                let (code, len) = self.codes[usize::from(b)];
+                w.add(u64::from(code), u32::from(len));
+            }
+            w.flush();
+        }
+        w.finish()
+    }
+
+    /// Appends the jump table and four streams coding `lits` (at least 6 of them).
+    pub(super) fn encode_4_streams(&self, lits: &[u8], mut out: Vec<u8>) -> Vec<u8> {
+        debug_assert!(lits.len() >= 6);
+        let quarter = lits.len().div_ceil(4);
+        let jump = out.len();
+        out.extend_from_slice(&[0; 6]);
+        let mut start = out.len();
+        for k in 0..4 {
+            // Three quarters (rounded up), then the rest, which may be nothing.
+            let end = if k == 3 {
+                lits.len()
+            } else {
+                (k + 1) * quarter
+            };
+            let segment = &lits[k * quarter..end];
+            out = self.encode_stream(segment, out);
+            if k < 3 {
+                // A quarter of at most 128 KiB at 11 bits a literal is below 64 KiB.
+                let size = (out.len() - start) as u16;
+                out[jump + 2 * k..jump + 2 * k + 2].copy_from_slice(&size.to_le_bytes());
+            }
+            start = out.len();
+        }
+        out
+    }
+}
+
+/// FSE-compresses Huffman weights (RFC 8878 §4.2.1.2): a table description, then two
+/// interleaved states. `None` when that does not work out under 128 bytes or the decoder would
+/// not read it back exactly (it is checked by decoding).
+fn compress_weights(weights: &[u8]) -> Option<Vec<u8>> {
+    let n = weights.len();
+    if n < 2 {
+        return None;
+    }
+    let mut counts = [0u32; 13];
+    for &w in weights {
+        counts[usize::from(w)] += 1;
+    }
+    let present = counts.iter().filter(|&&c| c > 0).count();
+    if present < 2 {
+        return None;
+    }
+    let top = counts.iter().rposition(|&c| c > 0).unwrap_or(0);
+    let dist = normalize(&counts[..=top], n as u32, table_log(n, present, 6));
+    let mut out = Vec::new();
+    super::entropy::write_description(&dist, &mut out);
+    let table = CTable::new(&dist);
+    let mut w = BitWriter::new(out);
+    // State k codes the weights at positions of parity k; each state starts from its last
+    // weight, and state 0, written last, is the one the decoder reads first.
+    let mut states = [0u32; 2];
+    states[(n - 1) % 2] = table.init_state(weights[n - 1]);
+    states[(n - 2) % 2] = table.init_state(weights[n - 2]);
+    for i in (0..n - 2).rev() {
+        table.encode(&mut w, &mut states[i % 2], weights[i]);
+        w.flush();
+    }
+    table.flush(&mut w, states[1]);
+    table.flush(&mut w, states[0]);
+    let out = w.finish();
+    if out.len() >= 128 {
+        return None;
+    }
+    // The decoder stops when a state update reads past the stream's start; a last update that
+    // reads no bits at all would not stop it, so check the round trip.
+    let mut framed = Vec::with_capacity(out.len() + 1);
+    framed.push(out.len() as u8);
+    framed.extend_from_slice(&out);
+    let mut back = [0u8; 256];
+    let mut scratch = Vec::new();
+    match crate::huffman::read_weights(&framed, &mut back, &mut scratch) {
+        Ok((m, _)) if m == n && back[..n] == *weights => Some(out),
+        _ => None,
+    }
+}
+
+/// Huffman code lengths for `counts`, at most `limit` bits, into `lens`; `false` when fewer
+/// than two symbols are counted.
+fn code_lengths(counts: &[u32; 256], limit: u32, lens: &mut [u8; 256]) -> bool {
+    let mut leaves: Vec<(u32, u8)> = counts
+        .iter()
+        .enumerate()
+        .filter(|&(_, &c)| c > 0)
+        .map(|(s, &c)| (c, s as u8))
+        .collect();
+    let n = leaves.len();
+    if n < 2 {
+        return false;
+    }
+    leaves.sort_unstable();
+    // Two queues: the sorted leaves (nodes 0..n) and the internal nodes (n..), made in
+    // increasing weight order.
+    let mut weight = vec![0u64; 2 * n - 1];
+    let mut parent = vec![0usize; 2 * n - 1];
+    for (i, &(c, _)) in leaves.iter().enumerate() {
+        weight[i] = u64::from(c);
+    }
+    let (mut leaf, mut inner) = (0, n);
+    for node in n..2 * n - 1 {
+        let mut pick = || {
+            let take_leaf = leaf < n && (inner >= node || weight[leaf] <= weight[inner]);
+            if take_leaf {
+                leaf += 1;
+                leaf - 1
+            } else {
+                inner += 1;
+                inner - 1
+            }
+        };
+        let (a, b) = (pick(), pick());
+        weight[node] = weight[a] + weight[b];
+        parent[a] = node;
+        parent[b] = node;
+    }
+    // Depths from the root (the last node) down; parents come after their children.
+    let mut depth = vec![0u32; 2 * n - 1];
+    for i in (0..2 * n - 2).rev() {
+        depth[i] = depth[parent[i]] + 1;
+    }
+    let mut len: Vec<u32> = depth[..n].to_vec();
+    if len.iter().any(|&l| l > limit) {
+        limit_lengths(&mut len, limit);
+    }
+    for (i, &(_, s)) in leaves.iter().enumerate() {
+        lens[usize::from(s)] = len[i] as u8;
+    }
+    true
+}
+
+/// Caps code lengths (of leaves sorted by increasing count) at `limit` and restores a complete
+/// code: over-full codes lengthen their rarest short codes, under-full ones then shorten their
+/// most frequent codes.
+fn limit_lengths(len: &mut [u32], limit: u32) {
+    let full = 1u64 << limit;
+    for l in len.iter_mut() {
+        *l = (*l).min(limit);
+    }
+    let mut kraft: u64 = len.iter().map(|&l| 1u64 << (limit - l)).sum();
+    while kraft > full {
+        // The longest code below the limit, rarest first: lengthening it costs least.
+        let i = (0..len.len())
+            .filter(|&i| len[i] < limit)
+            .max_by_key(|&i| (len[i], std::cmp::Reverse(i)))
+            .expect("an over-full code has a code below the limit");
+        len[i] += 1;
+        kraft -= 1 << (limit - len[i]);
+    }
+    while kraft < full {
+        let room = full - kraft;
+        // The most frequent code that can be shortened within the room left.
+        let i = (0..len.len())
+            .rev()
+            .find(|&i| len[i] > 1 && 1u64 << (limit - len[i]) <= room)
+            .expect("an under-full code has a longest code that fits");
+        kraft += 1 << (limit - len[i]);
+        len[i] -= 1;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn decode(table: &HufTable, lits: &[u8], four: bool) -> Vec<u8> {
+        let mut desc = Vec::new();
+        assert!(table.describe(&mut desc));
+        let streams = if four {
+            table.encode_4_streams(lits, Vec::new())
+        } else {
+            table.encode_stream(lits, Vec::new())
+        };
+        let mut t = crate::huffman::Table::default();
+        let mut scratch = Vec::new();
+        let used = t.read_description(&desc, &mut scratch).unwrap();
+        assert_eq!(used, desc.len());
+        let mut out = vec![0u8; lits.len()];
+        if four {
+            t.decode_4_streams(&streams, &mut out).unwrap();
+        } else {
+            t.decode_stream(&streams, &mut out).unwrap();
+        }
+        out
+    }
+
+    fn counts(lits: &[u8]) -> [u32; 256] {
+        let mut c = [0u32; 256];
+        for &b in lits {
+            c[usize::from(b)] += 1;
+        }
+        c
+    }
+
+    #[test]
+    fn codes_decode_back_with_the_decoders_table() {
+        let text = b"It was the best of times, it was the worst of times; zstd!".repeat(20);
+        let t = HufTable::build(&counts(&text), 11).unwrap();
+        assert_eq!(decode(&t, &text, false), text);
+        assert_eq!(decode(&t, &text, true), text);
+        // All 256 symbols with skewed counts (a block's worth): FSE-compressed weights, deep
+        // trees limited.
+        let mut skewed = Vec::new();
+        for s in 0..=255u8 {
+            let reps = 1usize << (s / 16).min(12);
+            skewed.extend(std::iter::repeat_n(s, reps.min(1000)));
+        }
+        assert!(skewed.len() <= 128 << 10);
+        let t = HufTable::build(&counts(&skewed), 11).unwrap();
+        assert!(t.max_bits <= 11);
+        assert_eq!(decode(&t, &skewed, true), skewed);
+    }
+
+    #[test]
+    fn lengths_are_limited_and_complete() {
+        // Fibonacci counts make the deepest unlimited trees.
+        let mut c = [0u32; 256];
+        let (mut a, mut b) = (1u32, 1u32);
+        for slot in c.iter_mut().take(30) {
+            *slot = a;
+            (a, b) = (b, a + b);
+        }
+        let mut lens = [0u8; 256];
+        assert!(code_lengths(&c, 11, &mut lens));
+        assert_eq!(*lens.iter().max().unwrap(), 11);
+        let kraft: u64 = lens
+            .iter()
+            .filter(|&&l| l > 0)
+            .map(|&l| 1u64 << (11 - l))
+            .sum();
+        assert_eq!(kraft, 1 << 11);
+        let mut one = [0u32; 256];
+        one[7] = 10;
+        assert!(!code_lengths(&one, 11, &mut lens));
+    }
+}
