@@ -5,7 +5,7 @@ use std::io;
 
 use crate::decoder::{self, FrameDecoder, Limits};
 use crate::dictionary::Dictionary;
-use crate::encoder::{Encoder, Params};
+use crate::encoder::{Encoder, EncoderDictionary};
 
 /// Decompresses every frame of `data` (skippable frames are skipped) into a new buffer of at
 /// most `capacity` bytes.
@@ -107,21 +107,133 @@ impl Decompressor {
 /// assert_eq!(zstd_core::bulk::decompress(&frame, data.len()).unwrap(), data);
 /// ```
 pub fn compress(data: &[u8], level: i32) -> io::Result<Vec<u8>> {
-    check_level(level)?;
-    let mut enc = Encoder::new(Params::for_level(level, data.len()));
-    enc.checksum = true;
-    let mut out = Vec::with_capacity(data.len() / 2 + 64);
-    enc.compress_frame(data, &mut out);
-    Ok(out)
+    let mut c = Compressor::new(level)?;
+    c.include_checksum(true)?;
+    c.compress(data)
 }
 
-fn check_level(level: i32) -> io::Result<()> {
+/// The most bytes a frame of `len` bytes of content can take (a raw block's 3-byte header per
+/// 128 KiB, the frame header and checksum).
+pub fn compress_bound(len: usize) -> usize {
+    len + 3 * (len / crate::frame::MAX_BLOCK_SIZE + 1) + 18 + 4
+}
+
+/// A reusable compression context: its match tables and entropy scratch space are kept from
+/// call to call, so compressing with it allocates only the output.
+///
+/// ```
+/// let mut c = zstd_core::bulk::Compressor::new(3).unwrap();
+/// c.include_checksum(true).unwrap();
+/// let data = b"a rose is a rose is a rose".repeat(100);
+/// let frame = c.compress(&data).unwrap();
+/// let mut buf = vec![0u8; zstd_core::bulk::compress_bound(data.len())];
+/// let n = c.compress_to_buffer(&data, &mut buf).unwrap();
+/// assert_eq!(&buf[..n], &frame[..]);
+/// assert_eq!(zstd_core::decode_all(&frame[..]).unwrap(), data);
+/// ```
+#[derive(Debug)]
+pub struct Compressor {
+    enc: Encoder,
+    /// The frame being built, for `compress_to_buffer`.
+    scratch: Vec<u8>,
+}
+
+impl Compressor {
+    /// A context compressing at `level` (0 is the default).
+    pub fn new(level: i32) -> io::Result<Self> {
+        check_level(level)?;
+        Ok(Self {
+            enc: Encoder::new(level),
+            scratch: Vec::new(),
+        })
+    }
+
+    /// A context compressing at `level` with `dictionary`: a zstd-format dictionary (its id is
+    /// written to each frame, its tables and content are used) or raw content.
+    pub fn with_dictionary(level: i32, dictionary: &[u8]) -> io::Result<Self> {
+        let mut c = Self::new(level)?;
+        c.enc.dict = Some(EncoderDictionary::new(dictionary)?);
+        Ok(c)
+    }
+
+    /// Changes the level for the next frames.
+    pub fn set_level(&mut self, level: i32) -> io::Result<()> {
+        check_level(level)?;
+        self.enc.level = level;
+        Ok(())
+    }
+
+    /// Whether frames end with a checksum of their content (off by default, as in libzstd).
+    pub fn include_checksum(&mut self, include: bool) -> io::Result<()> {
+        self.enc.checksum = include;
+        Ok(())
+    }
+
+    /// Whether frame headers carry the content size (on by default).
+    pub fn include_contentsize(&mut self, include: bool) -> io::Result<()> {
+        self.enc.content_size = include;
+        Ok(())
+    }
+
+    /// Overrides the level's window: matches reach back at most `1 << log` bytes (10 to 30).
+    pub fn window_log(&mut self, log: u32) -> io::Result<()> {
+        self.enc.window_log = Some(check_window_log(log)?);
+        Ok(())
+    }
+
+    /// Compresses `data` into a new frame.
+    pub fn compress(&mut self, data: &[u8]) -> io::Result<Vec<u8>> {
+        let mut out = Vec::with_capacity(compress_bound(data.len()));
+        self.enc.compress_frame(data, &mut out);
+        Ok(out)
+    }
+
+    /// Compresses `src` into `dst`; returns the frame's size. An error when it does not fit
+    /// ([`compress_bound`] is always enough).
+    pub fn compress_to_buffer(&mut self, src: &[u8], dst: &mut [u8]) -> io::Result<usize> {
+        let mut out = std::mem::take(&mut self.scratch);
+        out.clear();
+        out.reserve(compress_bound(src.len()));
+        self.enc.compress_frame(src, &mut out);
+        let n = out.len();
+        let result = match dst.get_mut(..n) {
+            Some(d) => {
+                d.copy_from_slice(&out);
+                Ok(n)
+            }
+            None => Err(io::Error::new(
+                io::ErrorKind::WriteZero,
+                format!("the frame takes {n} bytes, the buffer has {}", dst.len()),
+            )),
+        };
+        self.scratch = out;
+        result
+    }
+}
+
+pub(crate) fn check_level(level: i32) -> io::Result<()> {
     if crate::compression_level_range().contains(&level) {
         Ok(())
     } else {
+        let range = crate::compression_level_range();
         Err(io::Error::new(
             io::ErrorKind::InvalidInput,
-            format!("compression level {level} is outside -7..=22"),
+            format!(
+                "compression level {level} is outside {}..={}",
+                range.start(),
+                range.end()
+            ),
+        ))
+    }
+}
+
+pub(crate) fn check_window_log(log: u32) -> io::Result<u32> {
+    if (10..=30).contains(&log) {
+        Ok(log)
+    } else {
+        Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!("window log {log} is outside 10..=30"),
         ))
     }
 }

@@ -57,8 +57,13 @@ impl FrameDecoder {
         }
         match dict.and_then(Dictionary::entropy) {
             Some(e) => {
-                self.literals.huffman.clone_from(&e.huffman);
-                self.literals.has_huffman = true;
+                match &e.huffman {
+                    Some(h) => {
+                        self.literals.huffman.clone_from(h);
+                        self.literals.has_huffman = true;
+                    }
+                    None => self.literals.has_huffman = false,
+                }
                 self.tables.load(&e.tables);
                 self.reps = e.reps;
             }

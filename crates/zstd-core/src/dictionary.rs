@@ -11,7 +11,8 @@ pub const DICTIONARY_MAGIC: u32 = 0xEC30_A437;
 /// What a zstd-format dictionary sets up before a frame.
 #[derive(Clone, Debug)]
 pub(crate) struct Entropy {
-    pub(crate) huffman: huffman::Table,
+    /// `None` for a table deeper than the format's 11 bits (see [`twelve_bit_huffman`]).
+    pub(crate) huffman: Option<huffman::Table>,
     pub(crate) tables: Tables,
     pub(crate) reps: [u32; 3],
 }
@@ -41,9 +42,19 @@ impl Dictionary {
         let id = u32::from_le_bytes(bytes[4..8].try_into().expect("4 bytes"));
         let mut pos = 8;
         let mut literals = Literals::default();
-        pos += literals
-            .read_huffman(&bytes[pos..])
-            .map_err(|_| Error::CorruptDictionary("invalid Huffman table"))?;
+        let huffman = match literals.read_huffman(&bytes[pos..]) {
+            Ok(used) => {
+                pos += used;
+                Some(literals.huffman)
+            }
+            Err(_) => {
+                // libzstd's dictionary builder may write 12-bit Huffman tables, one more bit than
+                // RFC 8878 allows; such a table is skipped and cannot be reused by blocks.
+                pos += twelve_bit_huffman(&bytes[pos..])
+                    .ok_or(Error::CorruptDictionary("invalid Huffman table"))?;
+                None
+            }
+        };
         let mut tables = Tables::default();
         pos += tables
             .read_dictionary_tables(&bytes[pos..])
@@ -65,7 +76,7 @@ impl Dictionary {
             id,
             content: content.to_vec(),
             entropy: Some(Entropy {
-                huffman: literals.huffman,
+                huffman,
                 tables,
                 reps,
             }),
@@ -85,6 +96,19 @@ impl Dictionary {
     pub(crate) fn entropy(&self) -> Option<&Entropy> {
         self.entropy.as_ref()
     }
+}
+
+/// The length of a Huffman tree description whose weights form a complete 12-bit code, or `None`.
+fn twelve_bit_huffman(src: &[u8]) -> Option<usize> {
+    let mut weights = [0u8; 256];
+    let (n, used) = huffman::read_weights(src, &mut weights, &mut Vec::new()).ok()?;
+    let total: u32 = weights[..n]
+        .iter()
+        .map(|&w| if w == 0 || w > 12 { 0 } else { 1u32 << (w - 1) })
+        .sum();
+    let max_bits = 32 - total.leading_zeros();
+    let rest = (1u32 << max_bits) - total;
+    (max_bits == 12 && rest.is_power_of_two()).then_some(used)
 }
 
 #[cfg(test)]

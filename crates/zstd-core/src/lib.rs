@@ -45,6 +45,7 @@ mod huffman;
 mod literals;
 mod sequences;
 pub mod stream;
+mod stream_encoder;
 
 use std::io::{self, Read};
 
@@ -84,7 +85,7 @@ pub const DEFAULT_COMPRESSION_LEVEL: i32 = 3;
 /// (libzstd's `fast` strategy) with that level's window, raw literals and the predefined
 /// sequence tables, so it compresses less than libzstd at the same level.
 pub fn compression_level_range() -> std::ops::RangeInclusive<i32> {
-    -7..=22
+    encoder::MIN_LEVEL..=encoder::MAX_LEVEL
 }
 
 /// Reads all of `source` and compresses it into one frame (with its content size and a
@@ -96,10 +97,10 @@ pub fn compression_level_range() -> std::ops::RangeInclusive<i32> {
 /// assert!(frame.len() < data.len() / 4);
 /// assert_eq!(zstd_core::decode_all(&frame[..]).unwrap(), data);
 /// ```
-pub fn encode_all<R: Read>(mut source: R, level: i32) -> io::Result<Vec<u8>> {
-    let mut input = Vec::new();
-    source.read_to_end(&mut input)?;
-    bulk::compress(&input, level)
+pub fn encode_all<R: Read>(source: R, level: i32) -> io::Result<Vec<u8>> {
+    let mut out = Vec::new();
+    stream::read::Encoder::new(source, level)?.read_to_end(&mut out)?;
+    Ok(out)
 }
 
 /// The README's examples, compiled and run as doctests.

@@ -125,7 +125,7 @@ pub(crate) enum Kind {
 }
 
 impl Kind {
-    fn max_symbol(self) -> usize {
+    pub(crate) fn max_symbol(self) -> usize {
         match self {
             Kind::LiteralLength => 35,
             Kind::MatchLength => 52,
@@ -133,7 +133,7 @@ impl Kind {
         }
     }
 
-    fn max_log(self) -> u32 {
+    pub(crate) fn max_log(self) -> u32 {
         match self {
             Kind::Offset => 8,
             _ => 9,

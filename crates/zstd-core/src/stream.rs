@@ -351,6 +351,8 @@ impl Engine {
 pub mod read {
     use std::io::{self, BufRead, BufReader, Read};
 
+    pub use crate::stream_encoder::ReadEncoder as Encoder;
+
     use super::{Engine, Need};
     use crate::dictionary::Dictionary;
 
@@ -481,6 +483,8 @@ pub mod read {
 /// Decoders that write decoded data.
 pub mod write {
     use std::io::{self, Write};
+
+    pub use crate::stream_encoder::{AutoFinishEncoder, WriteEncoder as Encoder};
 
     use super::{Engine, Need};
     use crate::dictionary::Dictionary;

@@ -1,5 +1,6 @@
 //! zstd-core's integration tests: one binary, one module per concern.
 
+mod alloc_count;
 mod support;
 
 mod conformance;

@@ -214,8 +214,9 @@ pub(super) fn write_description(dist: &Distribution, out: &mut Vec<u8>) {
 #[derive(Clone, Debug)]
 pub(super) struct CTable {
     log: u32,
-    /// The next state, indexed by `(state >> nb_bits) + delta_find_state`.
-    states: Vec<u16>,
+    /// The next state, indexed by `(state >> nb_bits) + delta_find_state` (the first
+    /// `1 << log` entries; a fixed array keeps tables free of allocation).
+    states: [u16; 1 << fse::MAX_LOG],
     /// Per symbol: `(delta_nb_bits, delta_find_state)`.
     symbols: [(u32, i32); MAX_SYMBOLS],
 }
@@ -227,8 +228,9 @@ impl CTable {
         let size = 1usize << dist.log;
         let counts = &dist.counts[..dist.symbols];
         // The same spread as the decoding table.
-        let mut cell_symbol = vec![0u8; size];
-        let filled = fse::spread(dist, &mut cell_symbol);
+        let mut cells = [0u8; 1 << fse::MAX_LOG];
+        let cell_symbol = &mut cells[..size];
+        let filled = fse::spread(dist, cell_symbol);
         debug_assert!(filled, "a valid distribution fills its table");
         // Each symbol's states, in cell order, after its cumulative count.
         let mut cumul = [0usize; MAX_SYMBOLS + 1];
@@ -236,7 +238,7 @@ impl CTable {
             cumul[s + 1] = cumul[s] + if c == -1 { 1 } else { c.max(0) as usize };
         }
         let mut next = cumul;
-        let mut states = vec![0u16; size];
+        let mut states = [0u16; 1 << fse::MAX_LOG];
         for (u, &s) in cell_symbol.iter().enumerate() {
             let s = usize::from(s);
             states[next[s]] = (size + u) as u16;

@@ -2,6 +2,7 @@
 //! written directly or FSE-compressed), and 1- or 4-stream encoding.
 
 use super::entropy::{BitWriter, CTable, normalize, table_log};
+use crate::fse;
 use crate::huffman::MAX_BITS;
 
 /// A Huffman code for byte symbols, assigned the way the decoder rebuilds it from weights.
@@ -21,6 +22,30 @@ impl HufTable {
         let mut lens = [0u8; 256];
         if !code_lengths(counts, limit, &mut lens) {
             return None;
+        }
+        Some(HufTable::from_lengths(&lens))
+    }
+
+    /// The code a tree description's weights give (all symbols' weights, the implied last one
+    /// included); `None` when they do not form a complete code.
+    pub(super) fn from_weights(weights: &[u8]) -> Option<HufTable> {
+        let total: u32 = weights
+            .iter()
+            .filter(|&&w| w > 0)
+            .map(|&w| 1u32 << (w - 1))
+            .sum();
+        if total == 0 || !total.is_power_of_two() || weights.len() > 256 {
+            return None;
+        }
+        let max_bits = total.trailing_zeros();
+        if max_bits > MAX_BITS {
+            return None;
+        }
+        let mut lens = [0u8; 256];
+        for (l, &w) in lens.iter_mut().zip(weights) {
+            if w > 0 {
+                *l = (max_bits + 1 - u32::from(w)) as u8;
+            }
         }
         Some(HufTable::from_lengths(&lens))
     }
@@ -77,9 +102,10 @@ impl HufTable {
         bits.div_ceil(8) as usize
     }
 
-    /// Appends the tree description; `false` when this code cannot be described (more than
-    /// 128 weights that do not FSE-compress).
-    pub(super) fn describe(&self, out: &mut Vec<u8>) -> bool {
+    /// Appends the tree description; `false` (and nothing appended) when this code cannot be
+    /// described (more than 128 weights that do not FSE-compress). `scratch` is decoding-table
+    /// space for checking FSE-compressed weights.
+    pub(super) fn describe(&self, out: &mut Vec<u8>, scratch: &mut Vec<fse::Entry>) -> bool {
         let n = self.last;
         let mut weights = [0u8; 256];
         for (w, &(_, l)) in weights.iter_mut().zip(&self.codes[..n]) {
@@ -90,22 +116,21 @@ impl HufTable {
             };
         }
         let weights = &weights[..n];
-        let compressed = compress_weights(weights);
-        match compressed {
-            Some(c) if n > 128 || c.len() < n.div_ceil(2) => {
-                out.push(c.len() as u8);
-                out.extend_from_slice(&c);
-                true
+        let mark = out.len();
+        if let Some(size) = compress_weights(weights, out, scratch) {
+            if n > 128 || size < n.div_ceil(2) {
+                return true;
             }
-            _ if n <= 128 => {
-                out.push((127 + n) as u8);
-                for pair in weights.chunks(2) {
-                    out.push(pair[0] << 4 | pair.get(1).copied().unwrap_or(0));
-                }
-                true
-            }
-            _ => false,
+            out.truncate(mark);
         }
+        if n > 128 {
+            return false;
+        }
+        out.push((127 + n) as u8);
+        for pair in weights.chunks(2) {
+            out.push(pair[0] << 4 | pair.get(1).copied().unwrap_or(0));
+        }
+        true
     }
 
     /// Appends one stream coding `lits`.
@@ -150,10 +175,15 @@ impl HufTable {
     }
 }
 
-/// FSE-compresses Huffman weights (RFC 8878 §4.2.1.2): a table description, then two
-/// interleaved states. `None` when that does not work out under 128 bytes or the decoder would
-/// not read it back exactly (it is checked by decoding).
-fn compress_weights(weights: &[u8]) -> Option<Vec<u8>> {
+/// FSE-compresses Huffman weights (RFC 8878 §4.2.1.2): appends the size byte, a table
+/// description and two interleaved states, and returns the size. `None` (nothing appended) when
+/// that does not fit in 127 bytes or the decoder would not read it back exactly (checked by
+/// decoding it).
+fn compress_weights(
+    weights: &[u8],
+    out: &mut Vec<u8>,
+    scratch: &mut Vec<fse::Entry>,
+) -> Option<usize> {
     let n = weights.len();
     if n < 2 {
         return None;
@@ -168,10 +198,11 @@ fn compress_weights(weights: &[u8]) -> Option<Vec<u8>> {
     }
     let top = counts.iter().rposition(|&c| c > 0).unwrap_or(0);
     let dist = normalize(&counts[..=top], n as u32, table_log(n, present, 6));
-    let mut out = Vec::new();
-    super::entropy::write_description(&dist, &mut out);
+    let mark = out.len();
+    out.push(0);
+    super::entropy::write_description(&dist, out);
     let table = CTable::new(&dist);
-    let mut w = BitWriter::new(out);
+    let mut w = BitWriter::new(std::mem::take(out));
     // State k codes the weights at positions of parity k; each state starts from its last
     // weight, and state 0, written last, is the one the decoder reads first.
     let mut states = [0u32; 2];
@@ -183,43 +214,47 @@ fn compress_weights(weights: &[u8]) -> Option<Vec<u8>> {
     }
     table.flush(&mut w, states[1]);
     table.flush(&mut w, states[0]);
-    let out = w.finish();
-    if out.len() >= 128 {
+    *out = w.finish();
+    let size = out.len() - mark - 1;
+    if size >= 128 {
+        out.truncate(mark);
         return None;
     }
+    out[mark] = size as u8;
     // The decoder stops when a state update reads past the stream's start; a last update that
     // reads no bits at all would not stop it, so check the round trip.
-    let mut framed = Vec::with_capacity(out.len() + 1);
-    framed.push(out.len() as u8);
-    framed.extend_from_slice(&out);
     let mut back = [0u8; 256];
-    let mut scratch = Vec::new();
-    match crate::huffman::read_weights(&framed, &mut back, &mut scratch) {
-        Ok((m, _)) if m == n && back[..n] == *weights => Some(out),
-        _ => None,
+    match crate::huffman::read_weights(&out[mark..], &mut back, scratch) {
+        Ok((m, _)) if m == n && back[..n] == *weights => Some(size),
+        _ => {
+            out.truncate(mark);
+            None
+        }
     }
 }
 
 /// Huffman code lengths for `counts`, at most `limit` bits, into `lens`; `false` when fewer
-/// than two symbols are counted.
+/// than two symbols are counted. Works in fixed arrays: no allocation.
 fn code_lengths(counts: &[u32; 256], limit: u32, lens: &mut [u8; 256]) -> bool {
-    let mut leaves: Vec<(u32, u8)> = counts
-        .iter()
-        .enumerate()
-        .filter(|&(_, &c)| c > 0)
-        .map(|(s, &c)| (c, s as u8))
-        .collect();
-    let n = leaves.len();
+    let mut leaves = [(0u32, 0u8); 256];
+    let mut n = 0;
+    for (s, &c) in counts.iter().enumerate() {
+        if c > 0 {
+            leaves[n] = (c, s as u8);
+            n += 1;
+        }
+    }
     if n < 2 {
         return false;
     }
+    let leaves = &mut leaves[..n];
     leaves.sort_unstable();
     // Two queues: the sorted leaves (nodes 0..n) and the internal nodes (n..), made in
     // increasing weight order.
-    let mut weight = vec![0u64; 2 * n - 1];
-    let mut parent = vec![0usize; 2 * n - 1];
-    for (i, &(c, _)) in leaves.iter().enumerate() {
-        weight[i] = u64::from(c);
+    let mut weight = [0u64; 511];
+    let mut parent = [0u16; 511];
+    for (w, &(c, _)) in weight.iter_mut().zip(leaves.iter()) {
+        *w = u64::from(c);
     }
     let (mut leaf, mut inner) = (0, n);
     for node in n..2 * n - 1 {
@@ -235,20 +270,20 @@ fn code_lengths(counts: &[u32; 256], limit: u32, lens: &mut [u8; 256]) -> bool {
         };
         let (a, b) = (pick(), pick());
         weight[node] = weight[a] + weight[b];
-        parent[a] = node;
-        parent[b] = node;
+        parent[a] = node as u16;
+        parent[b] = node as u16;
     }
     // Depths from the root (the last node) down; parents come after their children.
-    let mut depth = vec![0u32; 2 * n - 1];
+    let mut depth = [0u32; 511];
     for i in (0..2 * n - 2).rev() {
-        depth[i] = depth[parent[i]] + 1;
+        depth[i] = depth[usize::from(parent[i])] + 1;
     }
-    let mut len: Vec<u32> = depth[..n].to_vec();
+    let len = &mut depth[..n];
     if len.iter().any(|&l| l > limit) {
-        limit_lengths(&mut len, limit);
+        limit_lengths(len, limit);
     }
-    for (i, &(_, s)) in leaves.iter().enumerate() {
-        lens[usize::from(s)] = len[i] as u8;
+    for (&l, &(_, s)) in len.iter().zip(leaves.iter()) {
+        lens[usize::from(s)] = l as u8;
     }
     true
 }
@@ -289,7 +324,7 @@ mod tests {
 
     fn decode(table: &HufTable, lits: &[u8], four: bool) -> Vec<u8> {
         let mut desc = Vec::new();
-        assert!(table.describe(&mut desc));
+        assert!(table.describe(&mut desc, &mut Vec::new()));
         let streams = if four {
             table.encode_4_streams(lits, Vec::new())
         } else {
@@ -327,7 +362,9 @@ mod tests {
         let mut skewed = Vec::new();
         for s in 0..=255u8 {
             let reps = 1usize << (s / 16).min(12);
-            skewed.extend(std::iter::repeat_n(s, reps.min(1000)));
+            // Fewer under miri, which runs these too.
+            let cap = if cfg!(miri) { 40 } else { 1000 };
+            skewed.extend(std::iter::repeat_n(s, reps.min(cap)));
         }
         assert!(skewed.len() <= 128 << 10);
         let t = HufTable::build(&counts(&skewed), 11).unwrap();

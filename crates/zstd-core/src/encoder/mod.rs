@@ -1,32 +1,31 @@
-//! The encoder, first stage: frames of compressed blocks from a greedy hash-table match finder
-//! (libzstd's `fast` strategy), literals raw or RLE, sequences coded with the predefined FSE
-//! tables, raw and RLE blocks where they are smaller.
+//! The encoder: frames of compressed blocks from libzstd's `fast`, `dfast`, `greedy`, `lazy`
+//! and `lazy2` match finders with its per-level parameters, Huffman-coded literals, and
+//! sequences coded with whichever FSE table (predefined, RLE, new or repeated) is cheapest.
 //!
-//! Still to come (the encoder issue): Huffman literals, FSE tables fitted to each block, the
-//! `dfast`/`greedy`/`lazy`/`lazy2` strategies and libzstd's per-level parameters, streaming
-//! and the `perfzstd` tool. Until then every level uses this strategy with the level's window.
+//! Levels above 12 use `lazy2`, the strongest strategy here, with their own window (libzstd's
+//! optimal parsers are not implemented).
 
-use xxhash_rust::xxh64::xxh64;
+use xxhash_rust::xxh64::{Xxh64, xxh64};
 
+mod dictionary;
 mod entropy;
 mod huffman;
+mod matcher;
+mod params;
+mod stream;
 
 use crate::fse::{self, Distribution};
 use crate::sequences::{Kind, LL_CODES, ML_CODES};
+pub(crate) use dictionary::EncoderDictionary;
 use entropy::{BitWriter, CTable};
 use huffman::HufTable;
+use matcher::{Matcher, SeqStore};
+use params::Params;
+pub(crate) use params::{MAX_LEVEL, MIN_LEVEL};
+pub(crate) use stream::FrameWriter;
 
 /// The largest block content (128 KiB).
 const BLOCK_MAX: usize = crate::frame::MAX_BLOCK_SIZE;
-
-/// One sequence: literals, then a match.
-#[derive(Clone, Copy, Debug)]
-struct Sequence {
-    lit_len: u32,
-    /// The offset value as coded: 1-3 repeat offsets, offset + 3 otherwise.
-    offset_value: u32,
-    match_len: u32,
-}
 
 /// The code of `value` in a (baseline, bits) table: the last baseline not above it.
 fn code_of(table: &[(u32, u8)], value: u32) -> (u8, u32, u8) {
@@ -35,94 +34,98 @@ fn code_of(table: &[(u32, u8)], value: u32) -> (u8, u32, u8) {
     (code as u8, value - base, bits)
 }
 
-/// Encoding parameters of a level.
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct Params {
-    pub(crate) window_log: u32,
-    pub(crate) hash_log: u32,
-    /// Bytes hashed to find a candidate (4 to 8).
-    pub(crate) min_match: u32,
-    /// Positions skipped grow by one every `1 << step_log` bytes without a match.
-    pub(crate) step_log: u32,
-}
-
-impl Params {
-    /// The parameters of `level` (0 is the default, 3).
-    pub(crate) fn for_level(level: i32, src_len: usize) -> Params {
-        let level = if level == 0 { 3 } else { level };
-        let window_log = match level {
-            ..=1 => 19,
-            2 => 20,
-            3..=8 => 21,
-            9..=16 => 22,
-            17 => 23,
-            18 => 23,
-            19 => 24,
-            20 => 25,
-            21 => 26,
-            _ => 27,
-        };
-        // No larger window than the input needs.
-        let need = (usize::BITS - src_len.max(1).leading_zeros()).max(10);
-        Params {
-            window_log: window_log.min(need),
-            hash_log: if level <= 1 { 14 } else { 16 },
-            min_match: if level <= 1 { 6 } else { 5 },
-            // Negative levels skip faster (libzstd's acceleration).
-            step_log: if level < 0 {
-                6u32.saturating_sub(level.unsigned_abs().min(6))
-            } else {
-                6
-            },
-        }
-    }
-}
-
-/// A compression context: the match finder's table, reused across frames.
-#[derive(Debug)]
+/// A compression context: parameters, the match finder's tables and the entropy coder's
+/// scratch space, reused across frames.
 pub(crate) struct Encoder {
+    /// The compression level (0 means the default).
+    pub(crate) level: i32,
+    /// A window log that overrides the level's.
+    pub(crate) window_log: Option<u32>,
+    /// Whether frames end with a checksum of their content.
+    pub(crate) checksum: bool,
+    /// Whether frame headers carry the content size when it is known.
+    pub(crate) content_size: bool,
+    /// The dictionary every frame starts from.
+    pub(crate) dict: Option<EncoderDictionary>,
+    /// The dictionary content followed by the input, for one-shot frames with a dictionary.
+    dict_buf: Vec<u8>,
+    /// The current frame's parameters.
     params: Params,
-    table: Vec<u32>,
-    seqs: Vec<Sequence>,
-    literals: Vec<u8>,
+    matcher: Matcher,
+    store: SeqStore,
     /// Each sequence's codes and extra bits: literal length, offset, match length.
     codes: Vec<[(u8, u32, u8); 3]>,
     /// The predefined literal-length, offset and match-length tables.
     predefined: [SeqTable; 3],
     entropy: Entropy,
-    pub(crate) checksum: bool,
+    /// Decoding-table space for checking FSE-compressed Huffman weights.
+    fse_scratch: Vec<fse::Entry>,
+    /// The checksum of the current frame's content so far (streaming).
+    hasher: Xxh64,
+}
+
+impl std::fmt::Debug for Encoder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Encoder")
+            .field("level", &self.level)
+            .field("window_log", &self.window_log)
+            .field("checksum", &self.checksum)
+            .field("content_size", &self.content_size)
+            .field("params", &self.params)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Encoder {
-    pub(crate) fn new(params: Params) -> Encoder {
+    pub(crate) fn new(level: i32) -> Encoder {
         Encoder {
-            params,
-            table: Vec::new(),
-            seqs: Vec::new(),
-            literals: Vec::new(),
+            level,
+            window_log: None,
+            checksum: false,
+            content_size: true,
+            dict: None,
+            dict_buf: Vec::new(),
+            params: Params::for_level(level, None),
+            matcher: Matcher::default(),
+            store: SeqStore::new(),
             codes: Vec::new(),
             predefined: [Kind::LiteralLength, Kind::Offset, Kind::MatchLength]
                 .map(|k| SeqTable::new(&k.predefined())),
             entropy: Entropy::default(),
-            checksum: false,
+            fse_scratch: Vec::new(),
+            hasher: Xxh64::new(0),
         }
     }
 
     /// Appends one frame holding `src` to `out`.
     pub(crate) fn compress_frame(&mut self, src: &[u8], out: &mut Vec<u8>) {
-        let p = self.params;
-        let window = 1usize << p.window_log;
-        self.write_header(src.len(), out);
-        self.table.clear();
-        self.table.resize(1 << p.hash_log, u32::MAX);
-        self.entropy = Entropy::default();
-        // The decoder's first repeat offset.
-        let mut rep0 = 1u32;
-        let mut start = 0;
+        let Some(dict) = self.dict.take() else {
+            self.compress_after(src, 0, out);
+            return;
+        };
+        // The dictionary content is the history the frame starts with.
+        let mut buf = std::mem::take(&mut self.dict_buf);
+        buf.clear();
+        buf.extend_from_slice(&dict.content);
+        buf.extend_from_slice(src);
+        let prefix = dict.content.len();
+        self.dict = Some(dict);
+        self.compress_after(&buf, prefix, out);
+        self.dict_buf = buf;
+    }
+
+    /// Appends one frame holding `buf[prefix..]`, with `buf[..prefix]` (the dictionary
+    /// content) as history.
+    fn compress_after(&mut self, buf: &[u8], prefix: usize, out: &mut Vec<u8>) {
+        let src = &buf[prefix..];
+        self.begin_frame(Some(src.len() as u64), out);
+        self.load_history(buf, prefix);
+        let block = self.block_size();
+        let mut start = prefix;
         loop {
-            let end = (start + BLOCK_MAX).min(src.len());
-            let last = end == src.len();
-            self.compress_block(src, start, end, window, &mut rep0, last, out);
+            let end = (start + block).min(buf.len());
+            let last = end == buf.len();
+            self.compress_block(buf, start, end, last, out);
             start = end;
             if last {
                 break;
@@ -133,58 +136,100 @@ impl Encoder {
         }
     }
 
-    fn write_header(&self, len: usize, out: &mut Vec<u8>) {
-        out.extend_from_slice(&crate::frame::MAGIC.to_le_bytes());
-        let single_segment = len <= 1 << self.params.window_log;
-        let len64 = len as u64;
-        // A 1-byte size exists only in single-segment frames; sizes from 256 take 2 bytes
-        // (minus 256), then 4, then 8.
-        let (fcs_flag, fcs_bytes) = if len64 <= 255 && single_segment {
-            (0u8, 1)
-        } else if len64 <= 65_791 {
-            (1, 2)
-        } else if len64 <= 0xFFFF_FFFF {
-            (2, 4)
-        } else {
-            (3, 8)
-        };
-        let descriptor =
-            (fcs_flag << 6) | (u8::from(single_segment) << 5) | (u8::from(self.checksum) << 2);
-        out.push(descriptor);
-        if !single_segment {
-            out.push(((self.params.window_log - 10) << 3) as u8);
+    /// Chooses the frame's parameters, resets the tables (to the dictionary's, if any) and
+    /// writes the frame header for `content_size` bytes (`None`: unknown).
+    pub(crate) fn begin_frame(&mut self, content_size: Option<u64>, out: &mut Vec<u8>) {
+        let dict_len = self.dict.as_ref().map_or(0, |d| d.content.len() as u64);
+        // The window covers the dictionary too (as libzstd sizes it).
+        let mut p = Params::for_level(self.level, content_size.map(|n| n + dict_len));
+        if let Some(log) = self.window_log {
+            p = p.with_window_log(log);
         }
-        let fcs = if fcs_bytes == 2 { len64 - 256 } else { len64 };
-        out.extend_from_slice(&fcs.to_le_bytes()[..fcs_bytes]);
+        self.params = p;
+        self.matcher.reset(&p);
+        match &self.dict {
+            Some(d) => {
+                self.entropy = d.entropy.clone();
+                self.store.reps = d.reps;
+            }
+            None => {
+                self.entropy = Entropy::default();
+                self.store.reps = [1, 4, 8];
+            }
+        }
+        self.hasher = Xxh64::new(0);
+        let header = FrameHeaderFields {
+            content_size: content_size.filter(|_| self.content_size),
+            window_log: p.window_log,
+            checksum: self.checksum,
+            dict_id: self.dict.as_ref().map_or(0, |d| d.id),
+        };
+        header.write(out);
     }
 
-    #[allow(
-        clippy::too_many_arguments,
-        reason = "one block's inputs; a struct would only rename them"
-    )]
-    fn compress_block(
+    /// Indexes `buf[..len]` (the dictionary content) so matches can reach into it.
+    pub(crate) fn load_history(&mut self, buf: &[u8], len: usize) {
+        if len > 0 {
+            let p = self.params;
+            self.matcher.fill(&p, buf, len);
+        }
+    }
+
+    /// The largest block of the current frame: 128 KiB, or the window if smaller.
+    pub(crate) fn block_size(&self) -> usize {
+        BLOCK_MAX.min(self.window_size())
+    }
+
+    /// The window the current frame's matches stay within.
+    pub(crate) fn window_size(&self) -> usize {
+        1 << self.params.window_log
+    }
+
+    /// Feeds streamed content to the frame checksum.
+    pub(crate) fn hash_content(&mut self, data: &[u8]) {
+        self.hasher.update(data);
+    }
+
+    /// Ends a streamed frame: its checksum if it carries one.
+    pub(crate) fn end_frame(&mut self, out: &mut Vec<u8>) {
+        if self.checksum {
+            out.extend_from_slice(&(self.hasher.digest() as u32).to_le_bytes());
+        }
+    }
+
+    /// Moves the match finder's positions back by `shift` bytes, for a streaming buffer that
+    /// dropped that much from its front.
+    pub(crate) fn rebase(&mut self, shift: usize) {
+        self.matcher.rebase(shift);
+    }
+
+    /// Appends the block holding `src[start..end]` (at most 128 KiB), with everything before
+    /// `start` in `src` as history.
+    pub(crate) fn compress_block(
         &mut self,
         src: &[u8],
         start: usize,
         end: usize,
-        window: usize,
-        rep0: &mut u32,
         last: bool,
         out: &mut Vec<u8>,
     ) {
+        debug_assert!(end - start <= self.block_size());
         let block = &src[start..end];
         let header = |kind: u32, size: usize| -> [u8; 3] {
             let v = u32::from(last) | (kind << 1) | ((size as u32) << 3);
             [v as u8, (v >> 8) as u8, (v >> 16) as u8]
         };
-        if !block.is_empty() && block.iter().all(|&b| b == block[0]) && block.len() > 1 {
+        if block.len() > 1 && block.iter().all(|&b| b == block[0]) {
             out.extend_from_slice(&header(1, block.len()));
             out.push(block[0]);
             // The match finder did not see these bytes; later matches just find less.
             return;
         }
-        let saved_rep = *rep0;
-        self.find_sequences(src, start, end, window, rep0);
+        let saved_reps = self.store.reps;
+        let p = self.params;
+        let window = self.window_size();
+        self.matcher
+            .find(&p, src, start, end, window, &mut self.store);
         let body_start = out.len() + 3;
         out.extend_from_slice(&[0; 3]);
         let huffman = self.write_literals(out);
@@ -192,7 +237,7 @@ impl Encoder {
         let size = out.len() - body_start;
         if size >= block.len() {
             // Not worth it: a raw block, and the decoder's repeat offsets stay as they were.
-            *rep0 = saved_rep;
+            self.store.reps = saved_reps;
             out.truncate(body_start - 3);
             out.extend_from_slice(&header(0, block.len()));
             out.extend_from_slice(block);
@@ -210,75 +255,9 @@ impl Encoder {
         }
     }
 
-    /// Greedy matching over `src[start..end]`, with everything before `start` (within the
-    /// window) as history.
-    fn find_sequences(
-        &mut self,
-        src: &[u8],
-        start: usize,
-        end: usize,
-        window: usize,
-        rep0: &mut u32,
-    ) {
-        let p = self.params;
-        self.seqs.clear();
-        self.literals.clear();
-        let mut anchor = start;
-        let mut ip = start;
-        // Hashing reads 8 bytes; a match needs 4 inside the block.
-        let limit = end.saturating_sub(8).min(src.len().saturating_sub(8));
-        while ip < limit {
-            // The last offset again, one byte on (the `fast` strategy's repeat check).
-            let rep = *rep0 as usize;
-            if ip > anchor && rep <= ip && src[ip..ip + 4] == src[ip - rep..ip - rep + 4] {
-                let len = zstd_simd::match_length(src, ip - rep, ip, end - ip);
-                self.push_seq(src, anchor, ip, 1, len);
-                ip += len;
-                anchor = ip;
-                continue;
-            }
-            let h = zstd_simd::hash_at(src, ip, p.min_match, p.hash_log) as usize;
-            let cand = self.table[h] as usize;
-            self.table[h] = ip as u32;
-            if cand < ip && ip - cand <= window && src[cand..cand + 4] == src[ip..ip + 4] {
-                let mut len = zstd_simd::match_length(src, cand, ip, end - ip);
-                let (mut m, mut c) = (ip, cand);
-                // Extend backwards over literals.
-                while m > anchor && c > 0 && src[m - 1] == src[c - 1] {
-                    m -= 1;
-                    c -= 1;
-                    len += 1;
-                }
-                let offset = (m - c) as u32;
-                self.push_seq(src, anchor, m, offset + 3, len);
-                *rep0 = offset;
-                // Index a position inside the match so the next search can land there.
-                if m + len >= 2 && m + len - 2 > ip && m + len - 2 + 8 <= src.len() {
-                    let q = m + len - 2;
-                    self.table[zstd_simd::hash_at(src, q, p.min_match, p.hash_log) as usize] =
-                        q as u32;
-                }
-                ip = m + len;
-                anchor = ip;
-                continue;
-            }
-            ip += 1 + ((ip - anchor) >> p.step_log);
-        }
-        self.literals.extend_from_slice(&src[anchor..end]);
-    }
-
-    fn push_seq(&mut self, src: &[u8], anchor: usize, at: usize, offset_value: u32, len: usize) {
-        self.literals.extend_from_slice(&src[anchor..at]);
-        self.seqs.push(Sequence {
-            lit_len: (at - anchor) as u32,
-            offset_value,
-            match_len: len as u32,
-        });
-    }
-
     /// Writes the literals section; returns the Huffman table when it wrote a new one.
-    fn write_literals(&self, out: &mut Vec<u8>) -> Option<HufTable> {
-        let lits = &self.literals;
+    fn write_literals(&mut self, out: &mut Vec<u8>) -> Option<HufTable> {
+        let lits = &self.store.literals;
         let n = lits.len();
         let raw_header = if n < 32 {
             1
@@ -296,7 +275,8 @@ impl Encoder {
         };
         if !rle && n >= min_huffman {
             let mark = out.len();
-            if let Some(table) = self.write_huffman_literals(out) {
+            let prev = self.entropy.huffman.as_ref();
+            if let Some(table) = write_huffman_literals(lits, prev, &mut self.fse_scratch, out) {
                 // Worth it only when it saves more than the decoding time it costs.
                 let min_gain = (n >> 6) + 2;
                 if out.len() - mark + min_gain < n + raw_header {
@@ -325,69 +305,10 @@ impl Encoder {
         None
     }
 
-    /// Writes Huffman-coded literals with a new table or the previous block's, whichever is
-    /// estimated smaller; returns `None` when neither can code them, `Some(new table)`
-    /// otherwise (`Some(None)` when the previous table was reused).
-    fn write_huffman_literals(&self, out: &mut Vec<u8>) -> Option<Option<HufTable>> {
-        let lits = &self.literals[..];
-        let n = lits.len();
-        let (counts, _, max_count) = zstd_simd::literal_histogram(lits);
-        if max_count as usize == n {
-            return None;
-        }
-        let fresh = HufTable::build(&counts, MAX_HUFFMAN_BITS)?;
-        let mut desc = Vec::with_capacity(130);
-        let described = fresh.describe(&mut desc);
-        let fresh_cost = described.then(|| desc.len() + fresh.estimate_bytes(&counts));
-        let reuse_cost = self
-            .entropy
-            .huffman
-            .as_ref()
-            .filter(|t| t.covers(&counts))
-            .map(|t| t.estimate_bytes(&counts));
-        let (table, kind, new) = match (fresh_cost, reuse_cost) {
-            (Some(f), Some(r)) if r <= f => (self.entropy.huffman.as_ref()?, 3u32, false),
-            (None, Some(_)) => (self.entropy.huffman.as_ref()?, 3, false),
-            (Some(_), _) => (&fresh, 2, true),
-            (None, None) => return None,
-        };
-        let mut body = if new { desc } else { Vec::new() };
-        let prefix = body.len();
-        // One stream needs 10-bit sizes; four streams cost a 6-byte jump table.
-        let single = (n <= 1023).then(|| table.encode_stream(lits, body.clone()));
-        let four = (n >= 6).then(|| table.encode_4_streams(lits, std::mem::take(&mut body)));
-        let (body, is_single) = match (single, four) {
-            (Some(s), Some(f)) if s.len() <= f.len() && s.len() <= 1023 => (s, true),
-            (Some(s), None) if s.len() <= 1023 => (s, true),
-            (_, Some(f)) => (f, false),
-            _ => return None,
-        };
-        debug_assert!(body.len() > prefix);
-        let comp = body.len();
-        let (format, size_bits, header_bytes) = if is_single {
-            (0u64, 10, 3)
-        } else if n.max(comp) <= 1023 {
-            (1, 10, 3)
-        } else if n.max(comp) <= 16383 {
-            (2, 14, 4)
-        } else if n.max(comp) <= 262_143 {
-            (3, 18, 5)
-        } else {
-            return None;
-        };
-        let v = u64::from(kind)
-            | (format << 2)
-            | ((n as u64) << 4)
-            | ((comp as u64) << (4 + size_bits));
-        out.extend_from_slice(&v.to_le_bytes()[..header_bytes]);
-        out.extend_from_slice(&body);
-        Some(new.then_some(fresh))
-    }
-
     /// Writes the sequences section, each code with the cheapest of the predefined table, RLE,
     /// a new table and the previous block's table; returns the tables the decoder keeps.
     fn write_sequences(&mut self, out: &mut Vec<u8>) -> [Option<SeqTable>; 3] {
-        let n = self.seqs.len();
+        let n = self.store.seqs.len();
         match n {
             0..=127 => out.push(n as u8),
             128..=0x7EFF => out.extend_from_slice(&[((n >> 8) + 128) as u8, n as u8]),
@@ -402,7 +323,7 @@ impl Encoder {
         // Codes and extra bits of every sequence, and each code's histogram.
         self.codes.clear();
         let mut hist = [[0u32; fse::MAX_SYMBOLS]; 3];
-        for s in &self.seqs {
+        for s in &self.store.seqs {
             let ll = code_of(&LL_CODES, s.lit_len);
             let ml = code_of(&ML_CODES, s.match_len);
             let of_code = 31 - s.offset_value.leading_zeros();
@@ -469,6 +390,81 @@ impl Encoder {
         *out = w.finish();
         chosen
     }
+}
+
+/// Writes Huffman-coded literals with a new table or `prev`, whichever is estimated smaller;
+/// returns `None` (nothing written) when neither can code them, `Some(new table)` otherwise
+/// (`Some(None)` when `prev` was reused).
+fn write_huffman_literals(
+    lits: &[u8],
+    prev: Option<&HufTable>,
+    scratch: &mut Vec<fse::Entry>,
+    out: &mut Vec<u8>,
+) -> Option<Option<HufTable>> {
+    let n = lits.len();
+    let (counts, _, max_count) = zstd_simd::literal_histogram(lits);
+    if max_count as usize == n {
+        return None;
+    }
+    let fresh = HufTable::build(&counts, MAX_HUFFMAN_BITS)?;
+    let mark = out.len();
+    // Room for the largest header; the body follows it.
+    out.extend_from_slice(&[0; 5]);
+    let body = out.len();
+    let described = fresh.describe(out, scratch);
+    let fresh_cost = described.then(|| out.len() - body + fresh.estimate_bytes(&counts));
+    let reuse_cost = prev
+        .filter(|t| t.covers(&counts))
+        .map(|t| t.estimate_bytes(&counts));
+    let (table, kind, new) = match (fresh_cost, reuse_cost, prev) {
+        (Some(f), Some(r), Some(p)) if r <= f => (p, 3u64, false),
+        (None, Some(_), Some(p)) => (p, 3, false),
+        (Some(_), _, _) => (&fresh, 2, true),
+        _ => {
+            out.truncate(mark);
+            return None;
+        }
+    };
+    if !new {
+        out.truncate(body);
+    }
+    // One stream when the 10-bit sizes allow it (always smaller than four: no jump table,
+    // one padding).
+    let mut single = false;
+    if n <= 1023 {
+        let at = out.len();
+        *out = table.encode_stream(lits, std::mem::take(out));
+        single = out.len() - body <= 1023;
+        if !single {
+            out.truncate(at);
+        }
+    }
+    if !single {
+        if n < 6 {
+            out.truncate(mark);
+            return None;
+        }
+        *out = table.encode_4_streams(lits, std::mem::take(out));
+    }
+    let comp = out.len() - body;
+    let (format, size_bits, header_bytes) = if single {
+        (0u64, 10, 3)
+    } else if n.max(comp) <= 1023 {
+        (1, 10, 3)
+    } else if n.max(comp) <= 16383 {
+        (2, 14, 4)
+    } else if n.max(comp) <= 262_143 {
+        (3, 18, 5)
+    } else {
+        out.truncate(mark);
+        return None;
+    };
+    let v = kind | (format << 2) | ((n as u64) << 4) | ((comp as u64) << (4 + size_bits));
+    out[mark..mark + header_bytes].copy_from_slice(&v.to_le_bytes()[..header_bytes]);
+    // Close the gap a shorter header leaves.
+    out.copy_within(body.., mark + header_bytes);
+    out.truncate(mark + header_bytes + comp);
+    Some(new.then_some(fresh))
 }
 
 /// An FSE table the encoder can code with, and its estimated bits per symbol.
@@ -556,6 +552,53 @@ fn choose_table(
 /// The largest Huffman code length the format allows.
 const MAX_HUFFMAN_BITS: u32 = crate::huffman::MAX_BITS;
 
+/// What a frame header says.
+struct FrameHeaderFields {
+    content_size: Option<u64>,
+    window_log: u32,
+    checksum: bool,
+    /// 0 for none.
+    dict_id: u32,
+}
+
+impl FrameHeaderFields {
+    /// Writes the header: magic, descriptor, window descriptor unless the frame is a single
+    /// segment (content size known and within the window), dictionary id, content size.
+    fn write(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(&crate::frame::MAGIC.to_le_bytes());
+        let single_segment = self.content_size.is_some_and(|n| n <= 1 << self.window_log);
+        // A 1-byte size exists only in single-segment frames; sizes from 256 take 2 bytes
+        // (minus 256), then 4, then 8.
+        let (fcs_flag, fcs_bytes) = match self.content_size {
+            None => (0u8, 0),
+            Some(n) if n <= 255 && single_segment => (0, 1),
+            Some(n) if (256..=65_791).contains(&n) => (1, 2),
+            Some(n) if n <= 0xFFFF_FFFF => (2, 4),
+            Some(_) => (3, 8),
+        };
+        let (did_flag, did_bytes) = match self.dict_id {
+            0 => (0u8, 0),
+            1..=0xFF => (1, 1),
+            0x100..=0xFFFF => (2, 2),
+            _ => (3, 4),
+        };
+        out.push(
+            (fcs_flag << 6)
+                | (u8::from(single_segment) << 5)
+                | (u8::from(self.checksum) << 2)
+                | did_flag,
+        );
+        if !single_segment {
+            out.push(((self.window_log - 10) << 3) as u8);
+        }
+        out.extend_from_slice(&self.dict_id.to_le_bytes()[..did_bytes]);
+        if let Some(n) = self.content_size {
+            let fcs = if fcs_bytes == 2 { n - 256 } else { n };
+            out.extend_from_slice(&fcs.to_le_bytes()[..fcs_bytes]);
+        }
+    }
+}
+
 /// What the decoder keeps from the last compressed block, for the repeat modes.
 #[derive(Clone, Debug, Default)]
 struct Entropy {
@@ -569,7 +612,7 @@ mod tests {
     use super::*;
 
     fn round_trip(data: &[u8], level: i32) -> Vec<u8> {
-        let mut enc = Encoder::new(Params::for_level(level, data.len()));
+        let mut enc = Encoder::new(level);
         enc.checksum = true;
         let mut out = Vec::new();
         enc.compress_frame(data, &mut out);

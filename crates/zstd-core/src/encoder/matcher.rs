@@ -1,0 +1,484 @@
+//! Match finders: libzstd's `fast`, `dfast`, `greedy`, `lazy` and `lazy2` strategies, over
+//! hash tables that live as long as the context (sized once, reset with a fill per frame).
+//!
+//! Positions are indexes into the frame's input, kept as `u32` (`EMPTY` marks an unused slot).
+//! A candidate is always checked byte by byte before it is used, so a stale or colliding entry
+//! only costs a missed match.
+
+use super::params::{Params, Strategy};
+
+/// An unused table slot.
+const EMPTY: u32 = u32::MAX;
+
+/// Bytes without a match stretch the step by one every `1 << SEARCH_STRENGTH` (libzstd's
+/// `kSearchStrength`).
+const SEARCH_STRENGTH: u32 = 8;
+
+/// The shortest match worth coding.
+const MIN_MATCH: usize = 4;
+
+/// One sequence: literals, then a match.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Sequence {
+    pub(super) lit_len: u32,
+    /// The offset value as coded: 1-3 repeat offsets, offset + 3 otherwise.
+    pub(super) offset_value: u32,
+    pub(super) match_len: u32,
+}
+
+/// A block's sequences and literals, and the repeat offsets as the decoder will hold them.
+#[derive(Debug)]
+pub(super) struct SeqStore {
+    pub(super) seqs: Vec<Sequence>,
+    pub(super) literals: Vec<u8>,
+    pub(super) reps: [u32; 3],
+}
+
+impl SeqStore {
+    pub(super) fn new() -> SeqStore {
+        SeqStore {
+            seqs: Vec::new(),
+            literals: Vec::new(),
+            reps: [1, 4, 8],
+        }
+    }
+
+    /// Records the literals `src[anchor..at]` and a match of `len` bytes at `offset`, coding
+    /// the offset as a repeat where the format allows and updating the repeat offsets as the
+    /// decoder will (RFC 8878 §3.1.1.5).
+    #[inline]
+    fn push(&mut self, src: &[u8], anchor: usize, at: usize, offset: u32, len: usize) {
+        debug_assert!(len >= 3 && offset as usize <= at);
+        let lit_len = (at - anchor) as u32;
+        self.literals.extend_from_slice(&src[anchor..at]);
+        let [r0, r1, r2] = self.reps;
+        let offset_value = if lit_len > 0 {
+            if offset == r0 {
+                1
+            } else if offset == r1 {
+                self.reps = [r1, r0, r2];
+                2
+            } else if offset == r2 {
+                self.reps = [r2, r0, r1];
+                3
+            } else {
+                self.reps = [offset, r0, r1];
+                offset + 3
+            }
+        } else if offset == r1 {
+            self.reps = [r1, r0, r2];
+            1
+        } else if offset == r2 {
+            self.reps = [r2, r0, r1];
+            2
+        } else if offset == r0.wrapping_sub(1) {
+            self.reps = [offset, r0, r1];
+            3
+        } else {
+            self.reps = [offset, r0, r1];
+            offset + 3
+        };
+        self.seqs.push(Sequence {
+            lit_len,
+            offset_value,
+            match_len: len as u32,
+        });
+    }
+}
+
+/// The match finder's tables.
+#[derive(Debug, Default)]
+pub(super) struct Matcher {
+    /// `fast`'s and `dfast`'s long table, the hash-chain heads.
+    hash: Vec<u32>,
+    /// `dfast`'s short table, the hash chains.
+    chain: Vec<u32>,
+    /// The next position the hash chains have not indexed yet.
+    next_to_update: usize,
+}
+
+/// The hash of the `mls` bytes at `pos`.
+#[inline(always)]
+fn hash(src: &[u8], pos: usize, mls: u32, bits: u32) -> usize {
+    zstd_simd::hash_at(src, pos, mls, bits) as usize
+}
+
+/// Whether the 4 bytes at `a` and `b` are equal.
+#[inline(always)]
+fn eq4(src: &[u8], a: usize, b: usize) -> bool {
+    src[a..a + 4] == src[b..b + 4]
+}
+
+/// The floor of the base-2 logarithm of `x > 0`.
+#[inline(always)]
+fn high_bit(x: u32) -> i64 {
+    i64::from(31 - x.leading_zeros())
+}
+
+impl Matcher {
+    /// Sizes and clears the tables for a frame with parameters `p`.
+    pub(super) fn reset(&mut self, p: &Params) {
+        let (hash_len, chain_len) = match p.strategy {
+            Strategy::Fast => (1usize << p.hash_log, 0),
+            _ => (1 << p.hash_log, 1 << p.chain_log),
+        };
+        // A fill, not a fresh allocation: capacity stays for the next frame.
+        self.hash.clear();
+        self.hash.resize(hash_len, EMPTY);
+        self.chain.clear();
+        self.chain.resize(chain_len, EMPTY);
+        self.next_to_update = 0;
+    }
+
+    /// Indexes the positions of `src[..len]` (a dictionary's content) for the strategy of `p`.
+    pub(super) fn fill(&mut self, p: &Params, src: &[u8], len: usize) {
+        let limit = Self::limit(src, len);
+        match p.strategy {
+            Strategy::Fast => {
+                for pos in 0..limit {
+                    self.hash[hash(src, pos, p.min_match, p.hash_log)] = pos as u32;
+                }
+            }
+            Strategy::DFast => {
+                for pos in 0..limit {
+                    self.hash[hash(src, pos, 8, p.hash_log)] = pos as u32;
+                    self.chain[hash(src, pos, p.min_match, p.chain_log)] = pos as u32;
+                }
+            }
+            // The hash chains index everything before a search as it starts.
+            _ => self.insert_chain(src, limit, p.min_match, p.hash_log),
+        }
+    }
+
+    /// Moves every position back by `shift` (the input's front was dropped); positions before
+    /// it are forgotten.
+    pub(super) fn rebase(&mut self, shift: usize) {
+        let shift32 = shift as u32;
+        for slot in self.hash.iter_mut().chain(self.chain.iter_mut()) {
+            *slot = if *slot == EMPTY || *slot < shift32 {
+                EMPTY
+            } else {
+                *slot - shift32
+            };
+        }
+        self.next_to_update = self.next_to_update.saturating_sub(shift);
+    }
+
+    /// Finds the sequences of `src[start..end]`, everything before `start` within `window`
+    /// bytes being history, and appends them to `store` (cleared first); the literals after the
+    /// last match end the block.
+    pub(super) fn find(
+        &mut self,
+        p: &Params,
+        src: &[u8],
+        start: usize,
+        end: usize,
+        window: usize,
+        store: &mut SeqStore,
+    ) {
+        store.seqs.clear();
+        store.literals.clear();
+        let anchor = match p.strategy {
+            Strategy::Fast => self.fast(p, src, start, end, window, store),
+            Strategy::DFast => self.dfast(p, src, start, end, window, store),
+            Strategy::Greedy => self.lazy::<0>(p, src, start, end, window, store),
+            Strategy::Lazy => self.lazy::<1>(p, src, start, end, window, store),
+            Strategy::Lazy2 => self.lazy::<2>(p, src, start, end, window, store),
+        };
+        store.literals.extend_from_slice(&src[anchor..end]);
+    }
+
+    /// The last position a search may start at: hashes read 8 bytes, inside the input.
+    fn limit(src: &[u8], end: usize) -> usize {
+        end.min(src.len()).saturating_sub(8)
+    }
+
+    /// `fast`: one hash table; the last offset is tried one byte on; returns the last anchor.
+    fn fast(
+        &mut self,
+        p: &Params,
+        src: &[u8],
+        start: usize,
+        end: usize,
+        window: usize,
+        store: &mut SeqStore,
+    ) -> usize {
+        let (mls, bits) = (p.min_match, p.hash_log);
+        let step = p.target_length.max(1) as usize;
+        let limit = Self::limit(src, end);
+        let mut anchor = start;
+        let mut ip = start;
+        while ip < limit {
+            let rep = store.reps[0] as usize;
+            if ip > anchor && rep <= ip && eq4(src, ip, ip - rep) {
+                let len = zstd_simd::match_length(src, ip - rep, ip, end - ip);
+                store.push(src, anchor, ip, rep as u32, len);
+                ip += len;
+                anchor = ip;
+                continue;
+            }
+            let h = hash(src, ip, mls, bits);
+            let cand = self.hash[h] as usize;
+            self.hash[h] = ip as u32;
+            if cand < ip && ip - cand <= window && eq4(src, cand, ip) {
+                let (m, c, len) = extend_back(src, anchor, ip, cand, end);
+                store.push(src, anchor, m, (m - c) as u32, len);
+                ip = m + len;
+                // Index positions inside the match so later searches can land there.
+                for q in [m + 2, ip - 2] {
+                    if q < limit {
+                        self.hash[hash(src, q, mls, bits)] = q as u32;
+                    }
+                }
+                ip = self.repeat_run(src, ip, end, limit, store);
+                anchor = ip;
+                continue;
+            }
+            ip += step + ((ip - anchor) >> SEARCH_STRENGTH);
+        }
+        anchor
+    }
+
+    /// `dfast`: an 8-byte hash table and a short one; a short match is traded for a long one
+    /// found one byte on. Returns the last anchor.
+    fn dfast(
+        &mut self,
+        p: &Params,
+        src: &[u8],
+        start: usize,
+        end: usize,
+        window: usize,
+        store: &mut SeqStore,
+    ) -> usize {
+        let (mls, long_bits, short_bits) = (p.min_match, p.hash_log, p.chain_log);
+        let limit = Self::limit(src, end);
+        let mut anchor = start;
+        let mut ip = start;
+        let valid = |cand: usize, at: usize| cand < at && at - cand <= window;
+        while ip < limit {
+            let hl = hash(src, ip, 8, long_bits);
+            let hs = hash(src, ip, mls, short_bits);
+            let cand_l = self.hash[hl] as usize;
+            let cand_s = self.chain[hs] as usize;
+            self.hash[hl] = ip as u32;
+            self.chain[hs] = ip as u32;
+            let rep = store.reps[0] as usize;
+            let (m, c, len);
+            if ip + 1 < limit && rep <= ip + 1 && ip + 1 > anchor && eq4(src, ip + 1, ip + 1 - rep)
+            {
+                // The last offset one byte on.
+                m = ip + 1;
+                c = m - rep;
+                len = zstd_simd::match_length(src, c, m, end - m);
+            } else if valid(cand_l, ip) && src[cand_l..cand_l + 8] == src[ip..ip + 8] {
+                (m, c, len) = extend_back(src, anchor, ip, cand_l, end);
+            } else if valid(cand_s, ip) && eq4(src, cand_s, ip) {
+                // A long match one byte on beats the short one.
+                let next = ip + 1;
+                let hl1 = hash(src, next, 8, long_bits);
+                let cand_l1 = self.hash[hl1] as usize;
+                self.hash[hl1] = next as u32;
+                if next < limit
+                    && valid(cand_l1, next)
+                    && src[cand_l1..cand_l1 + 8] == src[next..next + 8]
+                {
+                    (m, c, len) = extend_back(src, anchor, next, cand_l1, end);
+                } else {
+                    (m, c, len) = extend_back(src, anchor, ip, cand_s, end);
+                }
+            } else {
+                ip += 1 + ((ip - anchor) >> SEARCH_STRENGTH);
+                continue;
+            }
+            store.push(src, anchor, m, (m - c) as u32, len);
+            ip = m + len;
+            // Index positions inside the match.
+            for q in [m + 2, ip.saturating_sub(2), ip.saturating_sub(1)] {
+                if q > m && q < limit && q < ip {
+                    self.hash[hash(src, q, 8, long_bits)] = q as u32;
+                    self.chain[hash(src, q, mls, short_bits)] = q as u32;
+                }
+            }
+            ip = self.repeat_run(src, ip, end, limit, store);
+            anchor = ip;
+        }
+        anchor
+    }
+
+    /// Matches at the second repeat offset right after a match (no literals between): codes
+    /// them and returns the position after them.
+    fn repeat_run(
+        &mut self,
+        src: &[u8],
+        mut ip: usize,
+        end: usize,
+        limit: usize,
+        store: &mut SeqStore,
+    ) -> usize {
+        while ip < limit {
+            let rep = store.reps[1] as usize;
+            if rep > ip || !eq4(src, ip, ip - rep) {
+                break;
+            }
+            let len = zstd_simd::match_length(src, ip - rep, ip, end - ip);
+            store.push(src, ip, ip, rep as u32, len);
+            ip += len;
+        }
+        ip
+    }
+
+    /// Adds the positions up to `target` (exclusive) to the hash chains.
+    #[inline]
+    fn insert_chain(&mut self, src: &[u8], target: usize, mls: u32, bits: u32) {
+        let mask = self.chain.len() - 1;
+        let mut pos = self.next_to_update;
+        while pos < target {
+            let h = hash(src, pos, mls, bits);
+            self.chain[pos & mask] = self.hash[h];
+            self.hash[h] = pos as u32;
+            pos += 1;
+        }
+        self.next_to_update = pos.max(self.next_to_update);
+    }
+
+    /// The longest match for `ip` along its hash chain, at most `1 << search_log` steps:
+    /// `(length, offset)`, length 0 when none.
+    #[inline]
+    fn chain_search(
+        &mut self,
+        p: &Params,
+        src: &[u8],
+        ip: usize,
+        end: usize,
+        window: usize,
+    ) -> (usize, usize) {
+        self.insert_chain(src, ip, p.min_match, p.hash_log);
+        let mask = self.chain.len() - 1;
+        let reach = window.min(self.chain.len());
+        let mut cand = self.hash[hash(src, ip, p.min_match, p.hash_log)] as usize;
+        let (mut best_len, mut best_off) = (0, 0);
+        let max_len = end - ip;
+        for _ in 0..1u32 << p.search_log {
+            if cand >= ip || ip - cand > reach {
+                break;
+            }
+            // Only a candidate that also matches at the current best length can beat it.
+            if src[cand + best_len.min(max_len - 1)] == src[ip + best_len.min(max_len - 1)] {
+                let len = zstd_simd::match_length(src, cand, ip, max_len);
+                if len > best_len {
+                    best_len = len;
+                    best_off = ip - cand;
+                    if len == max_len {
+                        break;
+                    }
+                }
+            }
+            cand = self.chain[cand & mask] as usize;
+        }
+        (best_len, best_off)
+    }
+
+    /// `greedy` (`DEPTH` 0), `lazy` (1) and `lazy2` (2): hash-chain search, then up to `DEPTH`
+    /// more positions tried for a match worth more. Returns the last anchor.
+    fn lazy<const DEPTH: usize>(
+        &mut self,
+        p: &Params,
+        src: &[u8],
+        start: usize,
+        end: usize,
+        window: usize,
+        store: &mut SeqStore,
+    ) -> usize {
+        let limit = Self::limit(src, end);
+        let mut anchor = start;
+        let mut ip = start;
+        if self.next_to_update < start.saturating_sub(window) {
+            self.next_to_update = start.saturating_sub(window);
+        }
+        // A match's worth: 4 points a byte, less the bits of its offset value.
+        let worth = |len: usize, offset_value: u32| 4 * len as i64 - high_bit(offset_value);
+        while ip < limit {
+            // (length, offset, start) of the best match so far; offset 0 is the last offset.
+            let mut best = (0usize, 0usize, ip);
+            let rep = store.reps[0] as usize;
+            if ip > anchor && rep <= ip && eq4(src, ip, ip - rep) {
+                best = (zstd_simd::match_length(src, ip - rep, ip, end - ip), 0, ip);
+            }
+            let (len, off) = self.chain_search(p, src, ip, end, window);
+            if len > best.0 {
+                best = (len, off, ip);
+            }
+            if best.0 < MIN_MATCH {
+                ip += 1 + ((ip - anchor) >> SEARCH_STRENGTH);
+                continue;
+            }
+            let value = |off: usize| if off == 0 { 1 } else { off as u32 + 3 };
+            // Look one byte on (and one more for lazy2) while that finds better.
+            let mut depth = 0;
+            let mut at = best.2;
+            while depth < DEPTH && at + 1 < limit {
+                at += 1;
+                let current = worth(best.0, value(best.1));
+                let rep = store.reps[0] as usize;
+                let mut found = false;
+                if rep <= at && eq4(src, at, at - rep) {
+                    let len = zstd_simd::match_length(src, at - rep, at, end - at);
+                    if len >= MIN_MATCH && worth(len, 1) > current + 1 {
+                        best = (len, 0, at);
+                        found = true;
+                    }
+                }
+                let (len, off) = self.chain_search(p, src, at, end, window);
+                let bias = if depth == 0 { 4 } else { 7 };
+                if len >= MIN_MATCH && worth(len, value(off)) > worth(best.0, value(best.1)) + bias
+                {
+                    best = (len, off, at);
+                    found = true;
+                }
+                if found {
+                    // Keep looking on from the new match's start.
+                    depth = 0;
+                } else {
+                    depth += 1;
+                }
+            }
+            let (mut len, off, mut m) = best;
+            let offset = if off == 0 {
+                store.reps[0] as usize
+            } else {
+                off
+            };
+            if off != 0 {
+                // Extend backwards over the literals.
+                while m > anchor && m - offset > 0 && src[m - 1] == src[m - 1 - offset] {
+                    m -= 1;
+                    len += 1;
+                }
+            }
+            store.push(src, anchor, m, offset as u32, len);
+            ip = self.repeat_run(src, m + len, end, limit, store);
+            anchor = ip;
+        }
+        anchor
+    }
+}
+
+/// Extends a match found at `ip` (candidate `cand`) forwards to at most `end` and backwards to
+/// at most `anchor`: `(start, candidate start, length)`.
+#[inline(always)]
+fn extend_back(
+    src: &[u8],
+    anchor: usize,
+    ip: usize,
+    cand: usize,
+    end: usize,
+) -> (usize, usize, usize) {
+    let mut len = zstd_simd::match_length(src, cand, ip, end - ip);
+    let (mut m, mut c) = (ip, cand);
+    while m > anchor && c > 0 && src[m - 1] == src[c - 1] {
+        m -= 1;
+        c -= 1;
+        len += 1;
+    }
+    (m, c, len)
+}
