@@ -27,11 +27,50 @@ pub(crate) use stream::FrameWriter;
 /// The largest block content (128 KiB).
 const BLOCK_MAX: usize = crate::frame::MAX_BLOCK_SIZE;
 
-/// The code of `value` in a (baseline, bits) table: the last baseline not above it.
-fn code_of(table: &[(u32, u8)], value: u32) -> (u8, u32, u8) {
-    let code = table.partition_point(|&(base, _)| base <= value) - 1;
-    let (base, bits) = table[code];
-    (code as u8, value - base, bits)
+/// The code of each value below `N` in a (baseline, bits) table: the last baseline not above
+/// it, the values counted from `first`.
+const fn small_codes<const N: usize>(table: &[(u32, u8)], first: u32) -> [u8; N] {
+    let mut codes = [0u8; N];
+    let mut v = 0;
+    while v < N {
+        let mut code = 0;
+        while code + 1 < table.len() && table[code + 1].0 <= v as u32 + first {
+            code += 1;
+        }
+        codes[v] = code as u8;
+        v += 1;
+    }
+    codes
+}
+
+/// Literal-length codes of lengths below 64 (above, codes follow powers of two).
+const LL_SMALL: [u8; 64] = small_codes(&LL_CODES, 0);
+/// Match-length codes of lengths 3 to 130 (above, codes follow powers of two).
+const ML_SMALL: [u8; 128] = small_codes(&ML_CODES, 3);
+
+/// A literal length's code, extra-bits value and extra-bits count.
+#[inline(always)]
+fn ll_code(ll: u32) -> (u8, u32, u8) {
+    let code = if ll < 64 {
+        LL_SMALL[ll as usize]
+    } else {
+        (31 - ll.leading_zeros() + 19) as u8
+    };
+    let (base, bits) = LL_CODES[usize::from(code)];
+    (code, ll - base, bits)
+}
+
+/// A match length's code, extra-bits value and extra-bits count.
+#[inline(always)]
+fn ml_code(ml: u32) -> (u8, u32, u8) {
+    let base_value = ml - 3;
+    let code = if base_value < 128 {
+        ML_SMALL[base_value as usize]
+    } else {
+        (31 - base_value.leading_zeros() + 36) as u8
+    };
+    let (base, bits) = ML_CODES[usize::from(code)];
+    (code, ml - base, bits)
 }
 
 /// A compression context: parameters, the match finder's tables and the entropy coder's
@@ -324,8 +363,8 @@ impl Encoder {
         self.codes.clear();
         let mut hist = [[0u32; fse::MAX_SYMBOLS]; 3];
         for s in &self.store.seqs {
-            let ll = code_of(&LL_CODES, s.lit_len);
-            let ml = code_of(&ML_CODES, s.match_len);
+            let ll = ll_code(s.lit_len);
+            let ml = ml_code(s.match_len);
             let of_code = 31 - s.offset_value.leading_zeros();
             let of = (
                 of_code as u8,
@@ -408,8 +447,14 @@ fn write_huffman_literals(
     }
     let fresh = HufTable::build(&counts, MAX_HUFFMAN_BITS)?;
     let mark = out.len();
-    // Room for the largest header; the body follows it.
-    out.extend_from_slice(&[0; 5]);
+    // The header's size follows from the literal count, as the coded size is kept only when
+    // smaller; the body goes right after it.
+    let (size_bits, header_bytes) = match n {
+        0..=1023 => (10, 3),
+        1024..=16383 => (14, 4),
+        _ => (18, 5),
+    };
+    out.resize(mark + header_bytes, 0);
     let body = out.len();
     let described = fresh.describe(out, scratch);
     let fresh_cost = described.then(|| out.len() - body + fresh.estimate_bytes(&counts));
@@ -447,23 +492,19 @@ fn write_huffman_literals(
         *out = table.encode_4_streams(lits, std::mem::take(out));
     }
     let comp = out.len() - body;
-    let (format, size_bits, header_bytes) = if single {
-        (0u64, 10, 3)
-    } else if n.max(comp) <= 1023 {
-        (1, 10, 3)
-    } else if n.max(comp) <= 16383 {
-        (2, 14, 4)
-    } else if n.max(comp) <= 262_143 {
-        (3, 18, 5)
-    } else {
+    if comp >= n {
+        // Larger than raw literals (and maybe than the header's size field).
         out.truncate(mark);
         return None;
+    }
+    let format: u64 = match (single, header_bytes) {
+        (true, _) => 0,
+        (false, 3) => 1,
+        (false, 4) => 2,
+        _ => 3,
     };
     let v = kind | (format << 2) | ((n as u64) << 4) | ((comp as u64) << (4 + size_bits));
-    out[mark..mark + header_bytes].copy_from_slice(&v.to_le_bytes()[..header_bytes]);
-    // Close the gap a shorter header leaves.
-    out.copy_within(body.., mark + header_bytes);
-    out.truncate(mark + header_bytes + comp);
+    out[mark..body].copy_from_slice(&v.to_le_bytes()[..header_bytes]);
     Some(new.then_some(fresh))
 }
 
@@ -619,6 +660,24 @@ mod tests {
         let back = crate::bulk::decompress(&out, data.len() + 1).expect("our frame decodes");
         assert_eq!(back, data);
         out
+    }
+
+    #[test]
+    fn length_codes_match_the_tables() {
+        let slow = |table: &[(u32, u8)], v: u32| {
+            let code = table.partition_point(|&(base, _)| base <= v) - 1;
+            (code as u8, v - table[code].0, table[code].1)
+        };
+        let top = if cfg!(miri) { 2000 } else { 1 << 17 };
+        for v in 0..top {
+            assert_eq!(ll_code(v), slow(&LL_CODES, v), "literal length {v}");
+            assert_eq!(
+                ml_code(v + 3),
+                slow(&ML_CODES, v + 3),
+                "match length {}",
+                v + 3
+            );
+        }
     }
 
     #[test]
