@@ -20,6 +20,9 @@
 //! - [`frame`]: header inspection ([`frame::FrameHeader`], [`frame::frame_content_size`],
 //!   [`frame::find_frame_compressed_size`]) and an iterator over frames ([`frame::Frames`]).
 //! - [`stream::read::Decoder`], [`stream::write::Decoder`]: streaming decoding in bounded memory.
+//! - [`encode_all`], [`bulk::compress`], [`bulk::Compressor`], [`stream::write::Encoder`],
+//!   [`stream::read::Encoder`]: compression at levels -7 to 22 (libzstd's parameter table),
+//!   with dictionaries.
 //! - [`Dictionary`]: zstd-format and raw-content dictionaries.
 //! - [`Error`]: what is wrong with an input; converts into `std::io::Error`.
 //!
@@ -81,15 +84,14 @@ pub const DEFAULT_COMPRESSION_LEVEL: i32 = 3;
 
 /// The levels the encoder accepts: -7 (fastest) to 22; 0 means [`DEFAULT_COMPRESSION_LEVEL`].
 ///
-/// The encoder is at its first stage: every level uses one greedy hash-table match finder
-/// (libzstd's `fast` strategy) with that level's window, raw literals and the predefined
-/// sequence tables, so it compresses less than libzstd at the same level.
+/// Levels follow libzstd's parameter table; levels 13 to 22 use the `lazy2` strategy with level
+/// 12's search parameters and their own window (libzstd's optimal parsers are not implemented).
 pub fn compression_level_range() -> std::ops::RangeInclusive<i32> {
     encoder::MIN_LEVEL..=encoder::MAX_LEVEL
 }
 
-/// Reads all of `source` and compresses it into one frame (with its content size and a
-/// checksum) at `level`.
+/// Compresses everything `source` gives into one frame at `level`, streaming (so, as with the
+/// `zstd` crate, the header carries no content size and there is no checksum).
 ///
 /// ```
 /// let data = b"to be or not to be, that is the question; to be or not to be".repeat(20);

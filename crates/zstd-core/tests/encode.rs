@@ -150,6 +150,19 @@ fn check_frame(frame: &[u8], data: &[u8], dict: Option<&[u8]>, what: &str) {
     }
     .unwrap_or_else(|e| panic!("{what}: ours: {e}"));
     assert!(ours == data, "{what}: our decoder gives other bytes");
+    // The streaming decoder holds frames to their window (and dictionaries to the spec's reach).
+    let mut streamed = Vec::new();
+    let mut d = match dict {
+        Some(d) => zstd_core::stream::read::Decoder::with_dictionary(frame, d),
+        None => zstd_core::stream::read::Decoder::with_buffer(frame),
+    }
+    .unwrap();
+    std::io::Read::read_to_end(&mut d, &mut streamed)
+        .unwrap_or_else(|e| panic!("{what}: our streaming decoder: {e}"));
+    assert!(
+        streamed == data,
+        "{what}: our streaming decoder gives other bytes"
+    );
 }
 
 #[test]

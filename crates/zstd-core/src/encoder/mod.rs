@@ -202,6 +202,11 @@ impl Encoder {
             window_log: p.window_log,
             checksum: self.checksum,
             dict_id: self.dict.as_ref().map_or(0, |d| d.id),
+            // With a dictionary the window descriptor covers the dictionary too: a
+            // single-segment frame's window is only its content (RFC 8878 reaches the dictionary
+            // "as long as the amount of data decoded ... is less than or equal to Window_Size",
+            // and offsets stay below it), which streaming decoders enforce.
+            single_segment_allowed: self.dict.is_none(),
         };
         header.write(out);
     }
@@ -600,6 +605,7 @@ struct FrameHeaderFields {
     checksum: bool,
     /// 0 for none.
     dict_id: u32,
+    single_segment_allowed: bool,
 }
 
 impl FrameHeaderFields {
@@ -607,7 +613,8 @@ impl FrameHeaderFields {
     /// segment (content size known and within the window), dictionary id, content size.
     fn write(&self, out: &mut Vec<u8>) {
         out.extend_from_slice(&crate::frame::MAGIC.to_le_bytes());
-        let single_segment = self.content_size.is_some_and(|n| n <= 1 << self.window_log);
+        let single_segment = self.single_segment_allowed
+            && self.content_size.is_some_and(|n| n <= 1 << self.window_log);
         // A 1-byte size exists only in single-segment frames; sizes from 256 take 2 bytes
         // (minus 256), then 4, then 8.
         let (fcs_flag, fcs_bytes) = match self.content_size {
