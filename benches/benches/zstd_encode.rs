@@ -17,7 +17,7 @@ use std::cell::RefCell;
 use std::path::Path;
 use std::rc::Rc;
 
-use perfkit_benches::data::{Rng, random_bytes, text};
+use perfkit_benches::data::{binary, repetitive, text};
 use perfkit_benches::{Suite, iter};
 
 /// The levels of the table.
@@ -218,40 +218,6 @@ fn files(dir: &Path) -> Vec<std::path::PathBuf> {
         .filter(|p| p.is_file())
         .collect();
     v.sort();
-    v
-}
-
-/// Binary-like data: runs, small counters, little-endian integers and random bytes mixed (the
-/// decoder benchmark's generator).
-fn binary(n: usize, seed: u64) -> Vec<u8> {
-    let mut r = Rng::new(seed);
-    let mut v = Vec::with_capacity(n + 64);
-    while v.len() < n {
-        match r.range(0, 3) {
-            0 => v.extend(std::iter::repeat_n(r.range(0, 255) as u8, r.range(1, 40))),
-            1 => {
-                let base = r.range(0, 1 << 20) as u32;
-                for i in 0..r.range(1, 16) as u32 {
-                    v.extend_from_slice(&(base + i * 4).to_le_bytes());
-                }
-            }
-            2 => v.extend((0..r.range(1, 64)).map(|i| (i as u8).wrapping_mul(3))),
-            _ => v.extend_from_slice(&random_bytes(r.range(1, 32), r.next_u64())),
-        }
-    }
-    v.truncate(n);
-    v
-}
-
-/// Highly repetitive data: a 300-byte pattern over and over, one byte in 500 changed.
-fn repetitive(n: usize, seed: u64) -> Vec<u8> {
-    let pattern = text(300, seed);
-    let mut r = Rng::new(seed);
-    let mut v: Vec<u8> = pattern.iter().copied().cycle().take(n).collect();
-    for _ in 0..n / 500 {
-        let at = r.range(0, n - 1);
-        v[at] = r.range(0, 255) as u8;
-    }
     v
 }
 
