@@ -14,11 +14,10 @@
 //! Every frame is checked to decode byte-exact with all three decoders before it is timed.
 
 use std::cell::RefCell;
-use std::path::Path;
 use std::rc::Rc;
 
 use perfkit_benches::data::{binary, repetitive, text};
-use perfkit_benches::{Suite, iter};
+use perfkit_benches::{Suite, files, iter};
 
 /// The frames one iteration decodes, and the bytes they decode to.
 struct Work {
@@ -184,17 +183,6 @@ fn silesia(suite: &mut Suite) {
             );
         }
     }
-}
-
-/// Every regular file of `dir`, sorted by name.
-fn files(dir: &Path) -> Vec<std::path::PathBuf> {
-    let mut v: Vec<_> = std::fs::read_dir(dir)
-        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-        .map(|e| e.expect("directory entry").path())
-        .filter(|p| p.is_file())
-        .collect();
-    v.sort();
-    v
 }
 
 fn corpus(suite: &mut Suite) {

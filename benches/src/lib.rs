@@ -65,6 +65,20 @@ pub fn shared_dir() -> Option<std::path::PathBuf> {
     dir.is_dir().then_some(dir)
 }
 
+/// Every regular file of `dir`, sorted by name (a corpus directory's inputs).
+///
+/// # Panics
+/// If `dir` cannot be read: a benchmark without its inputs measures nothing.
+pub fn files(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut v: Vec<_> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|e| e.expect("directory entry").path())
+        .filter(|p| p.is_file())
+        .collect();
+    v.sort();
+    v
+}
+
 /// Times `f` run `iters` times back to back; its result goes through [`black_box`].
 pub fn iter<R>(mut f: impl FnMut() -> R + 'static) -> impl FnMut(u64) -> Duration + 'static {
     move |iters| {
