@@ -3,6 +3,7 @@
 mod alloc_count;
 mod support;
 
+mod cli;
 mod conformance;
 mod encode;
 mod libzstd;
