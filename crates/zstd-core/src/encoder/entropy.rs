@@ -33,7 +33,11 @@ impl BitWriter {
     #[inline(always)]
     pub(super) fn flush(&mut self) {
         let bytes = (self.n >> 3) as usize;
-        self.out.extend_from_slice(&self.acc.to_le_bytes()[..bytes]);
+        // A fixed 8-byte append, then the length cut back: one store, where appending a
+        // variable-length slice is a `memcpy` call per flush.
+        let len = self.out.len();
+        self.out.extend_from_slice(&self.acc.to_le_bytes());
+        self.out.truncate(len + bytes);
         self.acc = if bytes == 8 {
             0
         } else {

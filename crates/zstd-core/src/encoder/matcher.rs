@@ -5,6 +5,8 @@
 //! A candidate is always checked byte by byte before it is used, so a stale or colliding entry
 //! only costs a missed match.
 
+use zstd_simd::WILDCOPY_SLACK;
+
 use super::params::{Params, Strategy};
 
 /// An unused table slot.
@@ -13,6 +15,9 @@ const EMPTY: u32 = u32::MAX;
 /// Bytes without a match stretch the step by one every `1 << SEARCH_STRENGTH` (libzstd's
 /// `kSearchStrength`).
 const SEARCH_STRENGTH: u32 = 8;
+
+/// `fast` lengthens its step every this many bytes without a match (libzstd's `kStepIncr`).
+const STEP_INCR: usize = 1 << (SEARCH_STRENGTH - 1);
 
 /// The shortest match worth coding.
 const MIN_MATCH: usize = 4;
@@ -30,7 +35,9 @@ pub(super) struct Sequence {
 #[derive(Debug)]
 pub(super) struct SeqStore {
     pub(super) seqs: Vec<Sequence>,
-    pub(super) literals: Vec<u8>,
+    /// The literals, `lit_count` bytes, then room for a wild copy's overrun.
+    literals: Vec<u8>,
+    lit_count: usize,
     pub(super) reps: [u32; 3],
 }
 
@@ -39,8 +46,38 @@ impl SeqStore {
         SeqStore {
             seqs: Vec::new(),
             literals: Vec::new(),
+            lit_count: 0,
             reps: [1, 4, 8],
         }
+    }
+
+    /// The literals of the block so far.
+    pub(super) fn literals(&self) -> &[u8] {
+        &self.literals[..self.lit_count]
+    }
+
+    /// Appends `src[from..to]` to the literals. `literals` is kept `WILDCOPY_SLACK` bytes
+    /// longer than its contents, so short runs are one fixed-size move instead of a `memcpy`
+    /// call per sequence.
+    #[inline(always)]
+    fn add_literals(&mut self, src: &[u8], from: usize, to: usize) {
+        let n = to - from;
+        let need = self.lit_count + n + WILDCOPY_SLACK;
+        if need > self.literals.len() {
+            self.grow(need);
+        }
+        let dst = &mut self.literals[self.lit_count..];
+        if to + WILDCOPY_SLACK <= src.len() {
+            zstd_simd::wildcopy(dst, &src[from..], n);
+        } else {
+            dst[..n].copy_from_slice(&src[from..to]);
+        }
+        self.lit_count += n;
+    }
+
+    #[cold]
+    fn grow(&mut self, need: usize) {
+        self.literals.resize(need.max(2 * self.literals.len()), 0);
     }
 
     /// Records the literals `src[anchor..at]` and a match of `len` bytes at `offset`, coding
@@ -50,7 +87,7 @@ impl SeqStore {
     fn push(&mut self, src: &[u8], anchor: usize, at: usize, offset: u32, len: usize) {
         debug_assert!(len >= 3 && offset as usize <= at);
         let lit_len = (at - anchor) as u32;
-        self.literals.extend_from_slice(&src[anchor..at]);
+        self.add_literals(src, anchor, at);
         let [r0, r1, r2] = self.reps;
         let offset_value = if lit_len > 0 {
             if offset == r0 {
@@ -177,7 +214,7 @@ impl Matcher {
         store: &mut SeqStore,
     ) {
         store.seqs.clear();
-        store.literals.clear();
+        store.lit_count = 0;
         let anchor = match p.strategy {
             Strategy::Fast => self.fast(p, src, start, end, window, store),
             Strategy::DFast => self.dfast(p, src, start, end, window, store),
@@ -185,7 +222,7 @@ impl Matcher {
             Strategy::Lazy => self.lazy::<1>(p, src, start, end, window, store),
             Strategy::Lazy2 => self.lazy::<2>(p, src, start, end, window, store),
         };
-        store.literals.extend_from_slice(&src[anchor..end]);
+        store.add_literals(src, anchor, end);
     }
 
     /// The last position a search may start at: hashes read 8 bytes, inside the input.
@@ -193,7 +230,7 @@ impl Matcher {
         end.min(src.len()).saturating_sub(8)
     }
 
-    /// `fast`: one hash table; the last offset is tried one byte on; returns the last anchor.
+    /// `fast`: one hash table, libzstd's search schedule; returns the last anchor.
     fn fast(
         &mut self,
         p: &Params,
@@ -203,38 +240,104 @@ impl Matcher {
         window: usize,
         store: &mut SeqStore,
     ) -> usize {
-        let (mls, bits) = (p.min_match, p.hash_log);
-        let step = p.target_length.max(1) as usize;
+        match p.min_match {
+            4 => self.fast_mls::<4>(p, src, start, end, window, store),
+            5 => self.fast_mls::<5>(p, src, start, end, window, store),
+            6 => self.fast_mls::<6>(p, src, start, end, window, store),
+            _ => self.fast_mls::<7>(p, src, start, end, window, store),
+        }
+    }
+
+    /// [`fast`](Self::fast) for one hashed length. Positions are searched in pairs `(ip0,
+    /// ip0 + 1)`, the next pair `step` bytes on (2, or the acceleration plus one at negative
+    /// levels), `step` growing by one every [`STEP_INCR`] bytes without a match; the last
+    /// offset is tried at the next pair's start. The loop is software-pipelined like libzstd's:
+    /// the next position's hash and table slot are loaded before the current candidate is
+    /// compared, so the loads of consecutive positions overlap instead of waiting on each other.
+    #[inline(always)]
+    fn fast_mls<const MLS: u32>(
+        &mut self,
+        p: &Params,
+        src: &[u8],
+        start: usize,
+        end: usize,
+        window: usize,
+        store: &mut SeqStore,
+    ) -> usize {
+        let bits = p.hash_log;
+        let step_size = p.target_length as usize + usize::from(p.target_length == 0) + 1;
         let limit = Self::limit(src, end);
+        let table = &mut self.hash[..];
+        let hash = |pos: usize| zstd_simd::hash_at(src, pos, MLS, bits) as usize;
+        // A hash candidate: inside the window, before the position, its first 4 bytes equal.
+        let found = |cand: usize, ip: usize| {
+            cand < ip && ip - cand <= window && read32(src, cand) == read32(src, ip)
+        };
         let mut anchor = start;
-        let mut ip = start;
-        while ip < limit {
-            let rep = store.reps[0] as usize;
-            if ip > anchor && rep <= ip && eq4(src, ip, ip - rep) {
-                let len = zstd_simd::match_length(src, ip - rep, ip, end - ip);
-                store.push(src, anchor, ip, rep as u32, len);
-                ip += len;
-                anchor = ip;
-                continue;
+        let mut ip0 = start;
+        'search: loop {
+            let mut step = step_size;
+            let mut next_step = ip0 + STEP_INCR;
+            let mut ip1 = ip0 + 1;
+            let mut ip2 = ip0 + step;
+            let mut ip3 = ip2 + 1;
+            if ip3 >= limit {
+                break;
             }
-            let h = hash(src, ip, mls, bits);
-            let cand = self.hash[h] as usize;
-            self.hash[h] = ip as u32;
-            if cand < ip && ip - cand <= window && eq4(src, cand, ip) {
-                let (m, c, len) = extend_back(src, anchor, ip, cand, end);
-                store.push(src, anchor, m, (m - c) as u32, len);
-                ip = m + len;
-                // Index positions inside the match so later searches can land there.
-                for q in [m + 2, ip - 2] {
-                    if q < limit {
-                        self.hash[hash(src, q, mls, bits)] = q as u32;
-                    }
+            let mut h0 = hash(ip0);
+            let mut h1 = hash(ip1);
+            let mut cand = table[h0] as usize;
+            // (match start, its source) once found.
+            let (m, c) = loop {
+                table[h0] = ip0 as u32;
+                let rep = store.reps[0] as usize;
+                if rep < ip2 && read32(src, ip2) == read32(src, ip2 - rep) {
+                    // ip2 - 1 is past the anchor: ip2 >= ip0 + 2.
+                    let back = usize::from(src[ip2 - 1] == src[ip2 - 1 - rep]);
+                    table[h1] = ip1 as u32;
+                    break (ip2 - back, ip2 - back - rep);
                 }
-                ip = self.repeat_run(src, ip, end, limit, store);
-                anchor = ip;
-                continue;
+                if found(cand, ip0) {
+                    table[h1] = ip1 as u32;
+                    break (ip0, cand);
+                }
+                cand = table[h1] as usize;
+                h0 = h1;
+                h1 = hash(ip2);
+                ip0 = ip1;
+                ip1 = ip2;
+                ip2 = ip3;
+                table[h0] = ip0 as u32;
+                if found(cand, ip0) {
+                    table[h1] = ip1 as u32;
+                    break (ip0, cand);
+                }
+                cand = table[h1] as usize;
+                h0 = h1;
+                h1 = hash(ip2);
+                ip0 = ip1;
+                ip1 = ip2;
+                ip2 = ip0 + step;
+                ip3 = ip1 + step;
+                if ip2 >= next_step {
+                    step += 1;
+                    next_step += STEP_INCR;
+                }
+                if ip3 >= limit {
+                    break 'search;
+                }
+            };
+            let (m, c, len) = extend_back(src, anchor, m, c, end);
+            store.push(src, anchor, m, (m - c) as u32, len);
+            ip0 = m + len;
+            // Index positions inside the match so later searches can land there.
+            for q in [m + 2, ip0 - 2] {
+                if q < limit {
+                    table[hash(q)] = q as u32;
+                }
             }
-            ip += step + ((ip - anchor) >> SEARCH_STRENGTH);
+            ip0 = repeat_run(src, ip0, end, limit, store);
+            anchor = ip0;
         }
         anchor
     }
@@ -299,32 +402,10 @@ impl Matcher {
                     self.chain[hash(src, q, mls, short_bits)] = q as u32;
                 }
             }
-            ip = self.repeat_run(src, ip, end, limit, store);
+            ip = repeat_run(src, ip, end, limit, store);
             anchor = ip;
         }
         anchor
-    }
-
-    /// Matches at the second repeat offset right after a match (no literals between): codes
-    /// them and returns the position after them.
-    fn repeat_run(
-        &mut self,
-        src: &[u8],
-        mut ip: usize,
-        end: usize,
-        limit: usize,
-        store: &mut SeqStore,
-    ) -> usize {
-        while ip < limit {
-            let rep = store.reps[1] as usize;
-            if rep > ip || !eq4(src, ip, ip - rep) {
-                break;
-            }
-            let len = zstd_simd::match_length(src, ip - rep, ip, end - ip);
-            store.push(src, ip, ip, rep as u32, len);
-            ip += len;
-        }
-        ip
     }
 
     /// Adds the positions up to `target` (exclusive) to the hash chains.
@@ -456,11 +537,48 @@ impl Matcher {
                 }
             }
             store.push(src, anchor, m, offset as u32, len);
-            ip = self.repeat_run(src, m + len, end, limit, store);
+            ip = repeat_run(src, m + len, end, limit, store);
             anchor = ip;
         }
         anchor
     }
+}
+
+/// Matches at the second repeat offset right after a match (no literals between): codes them
+/// and returns the position after them.
+fn repeat_run(src: &[u8], mut ip: usize, end: usize, limit: usize, store: &mut SeqStore) -> usize {
+    while ip < limit {
+        let rep = store.reps[1] as usize;
+        if rep > ip || read32(src, ip) != read32(src, ip - rep) {
+            break;
+        }
+        let len = count(src, ip - rep, ip, end);
+        store.push(src, ip, ip, rep as u32, len);
+        ip += len;
+    }
+    ip
+}
+
+/// The 4 bytes at `pos`, little-endian.
+#[inline(always)]
+fn read32(src: &[u8], pos: usize) -> u32 {
+    u32::from_le_bytes(src[pos..pos + 4].try_into().expect("4 bytes"))
+}
+
+/// How many bytes at `a` and `b < end` are equal, up to `end - b`. Most matches are short, so
+/// the first 8 bytes are compared inline; longer ones go to zstd-simd's match-length kernel.
+#[inline(always)]
+fn count(src: &[u8], a: usize, b: usize, end: usize) -> usize {
+    let limit = end - b;
+    if limit >= 8 && b + 8 <= src.len() {
+        let x = u64::from_le_bytes(src[a..a + 8].try_into().expect("8 bytes"));
+        let y = u64::from_le_bytes(src[b..b + 8].try_into().expect("8 bytes"));
+        if x != y {
+            return ((x ^ y).trailing_zeros() / 8) as usize;
+        }
+        return 8 + zstd_simd::match_length(src, a + 8, b + 8, limit - 8);
+    }
+    zstd_simd::match_length(src, a, b, limit)
 }
 
 /// Extends a match found at `ip` (candidate `cand`) forwards to at most `end` and backwards to
@@ -473,7 +591,7 @@ fn extend_back(
     cand: usize,
     end: usize,
 ) -> (usize, usize, usize) {
-    let mut len = zstd_simd::match_length(src, cand, ip, end - ip);
+    let mut len = count(src, cand, ip, end);
     let (mut m, mut c) = (ip, cand);
     while m > anchor && c > 0 && src[m - 1] == src[c - 1] {
         m -= 1;

@@ -20,8 +20,8 @@ pub(crate) use dictionary::EncoderDictionary;
 use entropy::{BitWriter, CTable};
 use huffman::HufTable;
 use matcher::{Matcher, SeqStore};
-use params::Params;
 pub(crate) use params::{MAX_LEVEL, MIN_LEVEL};
+use params::{Params, Strategy};
 pub(crate) use stream::FrameWriter;
 
 /// The largest block content (128 KiB).
@@ -301,7 +301,7 @@ impl Encoder {
 
     /// Writes the literals section; returns the Huffman table when it wrote a new one.
     fn write_literals(&mut self, out: &mut Vec<u8>) -> Option<HufTable> {
-        let lits = &self.store.literals;
+        let lits = self.store.literals();
         let n = lits.len();
         let raw_header = if n < 32 {
             1
@@ -317,7 +317,11 @@ impl Encoder {
         } else {
             63
         };
-        if !rle && n >= min_huffman {
+        // libzstd leaves the literals of its accelerated fast levels (the negative ones)
+        // uncompressed: those levels trade ratio for speed (`ZSTD_literalsCompressionIsDisabled`).
+        let huffman_allowed =
+            !(self.params.strategy == Strategy::Fast && self.params.target_length > 0);
+        if !rle && n >= min_huffman && huffman_allowed {
             let mark = out.len();
             let prev = self.entropy.huffman.as_ref();
             if let Some(table) = write_huffman_literals(lits, prev, &mut self.fse_scratch, out) {
