@@ -29,6 +29,14 @@ impl BitWriter {
         self.n += bits;
     }
 
+    /// [`add`](Self::add) for a `value` known to fit in `bits` bits.
+    #[inline(always)]
+    pub(super) fn add_clean(&mut self, value: u64, bits: u32) {
+        debug_assert!(bits < 64 && self.n + bits <= 64 && value >> bits == 0);
+        self.acc |= value << (self.n & 63);
+        self.n += bits;
+    }
+
     /// Moves the whole pending bytes to the output.
     #[inline(always)]
     pub(super) fn flush(&mut self) {

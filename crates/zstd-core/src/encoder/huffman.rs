@@ -138,12 +138,21 @@ impl HufTable {
         let mut w = BitWriter::new(out);
         // Written last to first, so the decoder, reading backwards, gets them in order; four
         // codes (at most 44 bits) between flushes.
-        for chunk in lits.rchunks(4) {
-            for &b in chunk.iter().rev() {
-                let (code, len) = self.codes[usize::from(b)];
-                w.add(u64::from(code), u32::from(len));
-            }
+        // Codes are at most 11 bits and hold no stray high bits, so they go in unmasked.
+        let put = |w: &mut BitWriter, b: u8| {
+            let (code, len) = self.codes[usize::from(b)];
+            w.add_clean(u64::from(code), u32::from(len));
+        };
+        let (head, body) = lits.split_at(lits.len() % 4);
+        for chunk in body.rchunks_exact(4) {
+            put(&mut w, chunk[3]);
+            put(&mut w, chunk[2]);
+            put(&mut w, chunk[1]);
+            put(&mut w, chunk[0]);
             w.flush();
+        }
+        for &b in head.iter().rev() {
+            put(&mut w, b);
         }
         w.finish()
     }

@@ -353,7 +353,26 @@ impl Matcher {
         window: usize,
         store: &mut SeqStore,
     ) -> usize {
-        let (mls, long_bits, short_bits) = (p.min_match, p.hash_log, p.chain_log);
+        match p.min_match {
+            4 => self.dfast_mls::<4>(p, src, start, end, window, store),
+            5 => self.dfast_mls::<5>(p, src, start, end, window, store),
+            6 => self.dfast_mls::<6>(p, src, start, end, window, store),
+            _ => self.dfast_mls::<7>(p, src, start, end, window, store),
+        }
+    }
+
+    /// [`dfast`](Self::dfast) for one short hashed length.
+    #[inline(always)]
+    fn dfast_mls<const MLS: u32>(
+        &mut self,
+        p: &Params,
+        src: &[u8],
+        start: usize,
+        end: usize,
+        window: usize,
+        store: &mut SeqStore,
+    ) -> usize {
+        let (mls, long_bits, short_bits) = (MLS, p.hash_log, p.chain_log);
         let limit = Self::limit(src, end);
         let mut anchor = start;
         let mut ip = start;
@@ -372,7 +391,7 @@ impl Matcher {
                 // The last offset one byte on.
                 m = ip + 1;
                 c = m - rep;
-                len = zstd_simd::match_length(src, c, m, end - m);
+                len = count(src, c, m, end);
             } else if valid(cand_l, ip) && src[cand_l..cand_l + 8] == src[ip..ip + 8] {
                 (m, c, len) = extend_back(src, anchor, ip, cand_l, end);
             } else if valid(cand_s, ip) && eq4(src, cand_s, ip) {
@@ -445,7 +464,7 @@ impl Matcher {
             }
             // Only a candidate that also matches at the current best length can beat it.
             if src[cand + best_len.min(max_len - 1)] == src[ip + best_len.min(max_len - 1)] {
-                let len = zstd_simd::match_length(src, cand, ip, max_len);
+                let len = count(src, cand, ip, end);
                 if len > best_len {
                     best_len = len;
                     best_off = ip - cand;
@@ -483,7 +502,7 @@ impl Matcher {
             let mut best = (0usize, 0usize, ip);
             let rep = store.reps[0] as usize;
             if ip > anchor && rep <= ip && eq4(src, ip, ip - rep) {
-                best = (zstd_simd::match_length(src, ip - rep, ip, end - ip), 0, ip);
+                best = (count(src, ip - rep, ip, end), 0, ip);
             }
             let (len, off) = self.chain_search(p, src, ip, end, window);
             if len > best.0 {
@@ -503,7 +522,7 @@ impl Matcher {
                 let rep = store.reps[0] as usize;
                 let mut found = false;
                 if rep <= at && eq4(src, at, at - rep) {
-                    let len = zstd_simd::match_length(src, at - rep, at, end - at);
+                    let len = count(src, at - rep, at, end);
                     if len >= MIN_MATCH && worth(len, 1) > current + 1 {
                         best = (len, 0, at);
                         found = true;

@@ -411,10 +411,16 @@ impl Encoder {
         });
         let [ll_t, of_t, ml_t] = tables.map(|t| &t.table);
         let mut w = BitWriter::new(std::mem::take(out));
+        // A sequence's extra bits after its states (at most 26 bits: the three tables' logs
+        // are at most 9, 9 and 8), with at most 7 bits pending before: the lengths' bits then
+        // fit in the 64-bit accumulator unless all three extras reach 31 bits together, and
+        // the offset's after them; so one flush per sequence, two for long ones.
         let extra = |w: &mut BitWriter, [ll, of, ml]: [(u8, u32, u8); 3]| {
             w.add(u64::from(ll.1), u32::from(ll.2));
             w.add(u64::from(ml.1), u32::from(ml.2));
-            w.flush();
+            if ll.2 + ml.2 + of.2 >= 31 {
+                w.flush();
+            }
             w.add(u64::from(of.1), u32::from(of.2));
             w.flush();
         };
@@ -427,7 +433,6 @@ impl Encoder {
             of_t.encode(&mut w, &mut of_state, c[1].0);
             ml_t.encode(&mut w, &mut ml_state, c[2].0);
             ll_t.encode(&mut w, &mut ll_state, c[0].0);
-            w.flush();
             extra(&mut w, c);
         }
         ml_t.flush(&mut w, ml_state);
