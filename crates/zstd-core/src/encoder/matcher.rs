@@ -126,12 +126,36 @@ impl SeqStore {
 /// The match finder's tables.
 #[derive(Debug, Default)]
 pub(super) struct Matcher {
-    /// `fast`'s and `dfast`'s long table, the hash-chain heads.
+    /// `fast`'s table, `dfast`'s long table; the row positions of the lazy strategies.
     hash: Vec<u32>,
-    /// `dfast`'s short table, the hash chains.
+    /// `dfast`'s short table.
     chain: Vec<u32>,
-    /// The next position the hash chains have not indexed yet.
+    /// The lazy strategies' row tags: 8 more hash bits per position in `hash`, compared a row
+    /// at a time before any candidate's bytes are read.
+    tags: Vec<u8>,
+    /// Per row, the slot written last (rows fill backwards, so the newest come first).
+    heads: Vec<u8>,
+    /// The next position the rows have not indexed yet.
     next_to_update: usize,
+}
+
+/// The lazy strategies' row geometry: `1 << log` entries a row, `1 << row_bits` rows.
+#[derive(Clone, Copy)]
+struct Rows {
+    log: u32,
+    row_bits: u32,
+}
+
+impl Rows {
+    /// libzstd's choice: rows of 16 to 64 entries, as many as the search log asks, over a
+    /// table of `1 << hash_log` entries.
+    fn of(p: &Params) -> Rows {
+        let log = p.search_log.clamp(4, 6);
+        Rows {
+            log,
+            row_bits: p.hash_log.saturating_sub(log).min(24),
+        }
+    }
 }
 
 /// The hash of the `mls` bytes at `pos`.
@@ -155,15 +179,25 @@ fn high_bit(x: u32) -> i64 {
 impl Matcher {
     /// Sizes and clears the tables for a frame with parameters `p`.
     pub(super) fn reset(&mut self, p: &Params) {
-        let (hash_len, chain_len) = match p.strategy {
-            Strategy::Fast => (1usize << p.hash_log, 0),
-            _ => (1 << p.hash_log, 1 << p.chain_log),
+        let (hash_len, chain_len, rows) = match p.strategy {
+            Strategy::Fast => (1usize << p.hash_log, 0, None),
+            Strategy::DFast => (1 << p.hash_log, 1 << p.chain_log, None),
+            _ => {
+                let r = Rows::of(p);
+                (1 << (r.row_bits + r.log), 0, Some(1usize << r.row_bits))
+            }
         };
         // A fill, not a fresh allocation: capacity stays for the next frame.
         self.hash.clear();
         self.hash.resize(hash_len, EMPTY);
         self.chain.clear();
         self.chain.resize(chain_len, EMPTY);
+        self.tags.clear();
+        self.heads.clear();
+        if let Some(rows) = rows {
+            self.tags.resize(hash_len, 0);
+            self.heads.resize(rows, 0);
+        }
         self.next_to_update = 0;
     }
 
@@ -182,8 +216,8 @@ impl Matcher {
                     self.chain[hash(src, pos, p.min_match, p.chain_log)] = pos as u32;
                 }
             }
-            // The hash chains index everything before a search as it starts.
-            _ => self.insert_chain(src, limit, p.min_match, p.hash_log),
+            // The rows index everything before a search as it starts.
+            _ => self.insert_rows(src, limit, p.min_match, Rows::of(p)),
         }
     }
 
@@ -427,24 +461,29 @@ impl Matcher {
         anchor
     }
 
-    /// Adds the positions up to `target` (exclusive) to the hash chains.
+    /// Adds the positions up to `target` (exclusive) to the rows.
     #[inline]
-    fn insert_chain(&mut self, src: &[u8], target: usize, mls: u32, bits: u32) {
-        let mask = self.chain.len() - 1;
+    fn insert_rows(&mut self, src: &[u8], target: usize, mls: u32, rows: Rows) {
+        let row_mask = (1u8 << rows.log).wrapping_sub(1);
         let mut pos = self.next_to_update;
         while pos < target {
-            let h = hash(src, pos, mls, bits);
-            self.chain[pos & mask] = self.hash[h];
-            self.hash[h] = pos as u32;
+            let h = hash(src, pos, mls, rows.row_bits + 8);
+            let row = h >> 8;
+            let head = self.heads[row].wrapping_sub(1) & row_mask;
+            self.heads[row] = head;
+            let slot = (row << rows.log) | usize::from(head);
+            self.tags[slot] = h as u8;
+            self.hash[slot] = pos as u32;
             pos += 1;
         }
         self.next_to_update = pos.max(self.next_to_update);
     }
 
-    /// The longest match for `ip` along its hash chain, at most `1 << search_log` steps:
-    /// `(length, offset)`, length 0 when none.
+    /// The longest match for `ip` among the newest positions of its row whose tag matches, at
+    /// most `1 << search_log` of them (libzstd's row-based match finder): `(length, offset)`,
+    /// length 0 when none.
     #[inline]
-    fn chain_search(
+    fn row_search(
         &mut self,
         p: &Params,
         src: &[u8],
@@ -452,16 +491,43 @@ impl Matcher {
         end: usize,
         window: usize,
     ) -> (usize, usize) {
-        self.insert_chain(src, ip, p.min_match, p.hash_log);
-        let mask = self.chain.len() - 1;
-        let reach = window.min(self.chain.len());
-        let mut cand = self.hash[hash(src, ip, p.min_match, p.hash_log)] as usize;
+        let rows = Rows::of(p);
+        self.insert_rows(src, ip, p.min_match, rows);
+        let h = hash(src, ip, p.min_match, rows.row_bits + 8);
+        let (row, tag) = (h >> 8, h as u8);
+        let entries = 1usize << rows.log;
+        let base = row << rows.log;
+        let head = u32::from(self.heads[row]);
+        let tags = &self.tags[base..base + entries];
+        let positions = &self.hash[base..base + entries];
+        // Which slots carry the tag (the compiler turns this into byte-vector compares),
+        // rotated so that bit 0 is the head, the newest entry.
+        let mut found = 0u64;
+        for (i, &t) in tags.iter().enumerate() {
+            found |= u64::from(t == tag) << i;
+        }
+        let full = if entries == 64 {
+            u64::MAX
+        } else {
+            (1u64 << entries) - 1
+        };
+        found = ((found >> head) | (found << ((entries as u32 - head) & 63))) & full;
         let (mut best_len, mut best_off) = (0, 0);
         let max_len = end - ip;
-        for _ in 0..1u32 << p.search_log {
-            if cand >= ip || ip - cand > reach {
+        let mut attempts = 1u32 << p.search_log.min(rows.log);
+        while found != 0 && attempts > 0 {
+            let slot = (found.trailing_zeros() + head) as usize & (entries - 1);
+            found &= found - 1;
+            let cand = positions[slot] as usize;
+            if cand >= ip {
+                // Unused, or from a rebased history.
+                continue;
+            }
+            if ip - cand > window {
+                // Rows hold positions newest first: every later one is older still.
                 break;
             }
+            attempts -= 1;
             // Only a candidate that also matches at the current best length can beat it.
             if src[cand + best_len.min(max_len - 1)] == src[ip + best_len.min(max_len - 1)] {
                 let len = count(src, cand, ip, end);
@@ -473,12 +539,11 @@ impl Matcher {
                     }
                 }
             }
-            cand = self.chain[cand & mask] as usize;
         }
         (best_len, best_off)
     }
 
-    /// `greedy` (`DEPTH` 0), `lazy` (1) and `lazy2` (2): hash-chain search, then up to `DEPTH`
+    /// `greedy` (`DEPTH` 0), `lazy` (1) and `lazy2` (2): row search, then up to `DEPTH`
     /// more positions tried for a match worth more. Returns the last anchor.
     fn lazy<const DEPTH: usize>(
         &mut self,
@@ -504,7 +569,7 @@ impl Matcher {
             if ip > anchor && rep <= ip && eq4(src, ip, ip - rep) {
                 best = (count(src, ip - rep, ip, end), 0, ip);
             }
-            let (len, off) = self.chain_search(p, src, ip, end, window);
+            let (len, off) = self.row_search(p, src, ip, end, window);
             if len > best.0 {
                 best = (len, off, ip);
             }
@@ -528,7 +593,7 @@ impl Matcher {
                         found = true;
                     }
                 }
-                let (len, off) = self.chain_search(p, src, at, end, window);
+                let (len, off) = self.row_search(p, src, at, end, window);
                 let bias = if depth == 0 { 4 } else { 7 };
                 if len >= MIN_MATCH && worth(len, value(off)) > worth(best.0, value(best.1)) + bias
                 {
