@@ -1,5 +1,6 @@
 //! Match finders: libzstd's `fast`, `dfast`, `greedy`, `lazy` and `lazy2` strategies, over
-//! hash tables that live as long as the context (sized once, reset with a fill per frame).
+//! hash tables that live as long as the context (sized once, reset with a fill per frame); the
+//! last three search rows of tagged entries, as libzstd's row-based match finder does.
 //!
 //! Positions are indexes into the frame's input, kept as `u32` (`EMPTY` marks an unused slot).
 //! A candidate is always checked byte by byte before it is used, so a stale or colliding entry

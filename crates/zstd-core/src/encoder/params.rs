@@ -20,10 +20,11 @@ pub(crate) enum Strategy {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Params {
     pub(crate) window_log: u32,
-    /// The chain table of the hash-chain strategies, the short hash table of `dfast`.
+    /// The short hash table of `dfast` (libzstd's chain table; the row-based strategies do not
+    /// use it).
     pub(crate) chain_log: u32,
     pub(crate) hash_log: u32,
-    /// Chain steps searched per position: `1 << search_log`.
+    /// Candidates searched per position: `1 << search_log`, at most a row's.
     pub(crate) search_log: u32,
     /// Bytes hashed to find a candidate (4 to 7).
     pub(crate) min_match: u32,
