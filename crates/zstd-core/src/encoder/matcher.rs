@@ -124,6 +124,19 @@ impl SeqStore {
     }
 }
 
+/// Calls `$self.$f::<MLS>(args)` with the hashed length `$mls` (4 to 7) as a constant, so each
+/// match finder is compiled once per length with its hash folded in.
+macro_rules! with_mls {
+    ($mls:expr, $self:ident.$f:ident($($arg:expr),*)) => {
+        match $mls {
+            4 => $self.$f::<4>($($arg),*),
+            5 => $self.$f::<5>($($arg),*),
+            6 => $self.$f::<6>($($arg),*),
+            _ => $self.$f::<7>($($arg),*),
+        }
+    };
+}
+
 /// The match finder's tables.
 #[derive(Debug, Default)]
 pub(super) struct Matcher {
@@ -251,8 +264,10 @@ impl Matcher {
         store.seqs.clear();
         store.lit_count = 0;
         let anchor = match p.strategy {
-            Strategy::Fast => self.fast(p, src, start, end, window, store),
-            Strategy::DFast => self.dfast(p, src, start, end, window, store),
+            Strategy::Fast => with_mls!(p.min_match, self.fast(p, src, start, end, window, store)),
+            Strategy::DFast => {
+                with_mls!(p.min_match, self.dfast(p, src, start, end, window, store))
+            }
             Strategy::Greedy => self.lazy::<0>(p, src, start, end, window, store),
             Strategy::Lazy => self.lazy::<1>(p, src, start, end, window, store),
             Strategy::Lazy2 => self.lazy::<2>(p, src, start, end, window, store),
@@ -265,32 +280,14 @@ impl Matcher {
         end.min(src.len()).saturating_sub(8)
     }
 
-    /// `fast`: one hash table, libzstd's search schedule; returns the last anchor.
-    fn fast(
-        &mut self,
-        p: &Params,
-        src: &[u8],
-        start: usize,
-        end: usize,
-        window: usize,
-        store: &mut SeqStore,
-    ) -> usize {
-        match p.min_match {
-            4 => self.fast_mls::<4>(p, src, start, end, window, store),
-            5 => self.fast_mls::<5>(p, src, start, end, window, store),
-            6 => self.fast_mls::<6>(p, src, start, end, window, store),
-            _ => self.fast_mls::<7>(p, src, start, end, window, store),
-        }
-    }
-
-    /// [`fast`](Self::fast) for one hashed length. Positions are searched in pairs `(ip0,
-    /// ip0 + 1)`, the next pair `step` bytes on (2, or the acceleration plus one at negative
-    /// levels), `step` growing by one every [`STEP_INCR`] bytes without a match; the last
-    /// offset is tried at the next pair's start. The loop is software-pipelined like libzstd's:
-    /// the next position's hash and table slot are loaded before the current candidate is
-    /// compared, so the loads of consecutive positions overlap instead of waiting on each other.
-    #[inline(always)]
-    fn fast_mls<const MLS: u32>(
+    /// `fast`: one hash table of `MLS`-byte hashes; returns the last anchor. Positions are
+    /// searched in pairs `(ip0, ip0 + 1)`, the next pair `step` bytes on (2, or the
+    /// acceleration plus one at negative levels), `step` growing by one every [`STEP_INCR`]
+    /// bytes without a match; the last offset is tried at the next pair's start. The loop is
+    /// software-pipelined like libzstd's: the next position's hash and table slot are loaded
+    /// before the current candidate is compared, so the loads of consecutive positions overlap
+    /// instead of waiting on each other.
+    fn fast<const MLS: u32>(
         &mut self,
         p: &Params,
         src: &[u8],
@@ -377,28 +374,9 @@ impl Matcher {
         anchor
     }
 
-    /// `dfast`: an 8-byte hash table and a short one; a short match is traded for a long one
-    /// found one byte on. Returns the last anchor.
-    fn dfast(
-        &mut self,
-        p: &Params,
-        src: &[u8],
-        start: usize,
-        end: usize,
-        window: usize,
-        store: &mut SeqStore,
-    ) -> usize {
-        match p.min_match {
-            4 => self.dfast_mls::<4>(p, src, start, end, window, store),
-            5 => self.dfast_mls::<5>(p, src, start, end, window, store),
-            6 => self.dfast_mls::<6>(p, src, start, end, window, store),
-            _ => self.dfast_mls::<7>(p, src, start, end, window, store),
-        }
-    }
-
-    /// [`dfast`](Self::dfast) for one short hashed length.
-    #[inline(always)]
-    fn dfast_mls<const MLS: u32>(
+    /// `dfast`: an 8-byte hash table and a short one of `MLS`-byte hashes; a short match is
+    /// traded for a long one found one byte on. Returns the last anchor.
+    fn dfast<const MLS: u32>(
         &mut self,
         p: &Params,
         src: &[u8],
