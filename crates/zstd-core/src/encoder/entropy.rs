@@ -6,21 +6,42 @@ use crate::fse::{self, Distribution, MAX_SYMBOLS};
 /// Writes bits least-significant first into bytes, as zstd's streams expect when they are read
 /// back from their last byte.
 ///
-/// `add` only accumulates: at most 64 bits may be pending, so callers `flush` at least every 56
-/// added bits (that keeps the hot loops free of a per-add byte loop).
-#[derive(Debug, Default)]
-pub(super) struct BitWriter {
-    out: Vec<u8>,
+/// It writes into a zeroed span sized in advance by [`append_bits`], so a flush is one 8-byte
+/// store with no capacity check or call, and the writer's state stays in registers in the hot
+/// loops. `add` only accumulates: at most 64 bits may be pending, so callers `flush` at least
+/// every 56 added bits.
+#[derive(Debug)]
+pub(super) struct BitWriter<'a> {
+    buf: &'a mut [u8],
+    pos: usize,
     acc: u64,
     n: u32,
 }
 
-impl BitWriter {
-    /// A writer appending to `out`.
-    pub(super) fn new(out: Vec<u8>) -> BitWriter {
-        BitWriter { out, acc: 0, n: 0 }
-    }
+/// Appends to `out` the bit stream `f` writes (at most `max_bits` bits), its last byte padded
+/// with zeros.
+///
+/// # Panics
+///
+/// If `f` writes more than `max_bits` bits (a bug in the caller's bound).
+#[inline(always)]
+pub(super) fn append_bits<F: FnOnce(&mut BitWriter<'_>)>(out: &mut Vec<u8>, max_bits: usize, f: F) {
+    let start = out.len();
+    // Room for the whole bytes, the last partial one and a full 8-byte store past them.
+    out.resize(start + max_bits / 8 + 16, 0);
+    let mut w = BitWriter {
+        buf: &mut out[start..],
+        pos: 0,
+        acc: 0,
+        n: 0,
+    };
+    f(&mut w);
+    w.flush();
+    let len = w.pos + usize::from(w.n > 0);
+    out.truncate(start + len);
+}
 
+impl BitWriter<'_> {
     /// Appends the low `bits` bits of `value` (`bits < 64`, and at most 64 bits pending).
     #[inline(always)]
     pub(super) fn add(&mut self, value: u64, bits: u32) {
@@ -37,15 +58,13 @@ impl BitWriter {
         self.n += bits;
     }
 
-    /// Moves the whole pending bytes to the output.
+    /// Moves the whole pending bytes to the output: all 8 bytes of the accumulator are stored
+    /// (the span has room) and the position moves by the whole ones.
     #[inline(always)]
     pub(super) fn flush(&mut self) {
         let bytes = (self.n >> 3) as usize;
-        // A fixed 8-byte append, then the length cut back: one store, where appending a
-        // variable-length slice is a `memcpy` call per flush.
-        let len = self.out.len();
-        self.out.extend_from_slice(&self.acc.to_le_bytes());
-        self.out.truncate(len + bytes);
+        self.buf[self.pos..self.pos + 8].copy_from_slice(&self.acc.to_le_bytes());
+        self.pos += bytes;
         self.acc = if bytes == 8 {
             0
         } else {
@@ -54,20 +73,10 @@ impl BitWriter {
         self.n &= 7;
     }
 
-    /// Adds the end mark (a 1 bit), pads the last byte with zeros, and returns the output.
-    pub(super) fn finish(mut self) -> Vec<u8> {
+    /// Adds the end mark (a 1 bit) that tells the decoder where the stream starts.
+    pub(super) fn end_mark(&mut self) {
         self.flush();
         self.add(1, 1);
-        self.finish_padded()
-    }
-
-    /// Pads the last byte with zeros (no end mark) and returns the output.
-    pub(super) fn finish_padded(mut self) -> Vec<u8> {
-        self.flush();
-        if self.n > 0 {
-            self.out.push(self.acc as u8);
-        }
-        self.out
     }
 }
 
@@ -183,7 +192,14 @@ pub(super) fn estimate_bits(counts: &[u32], costs: &[Option<f64>; MAX_SYMBOLS]) 
 /// Appends the table description of `dist` (RFC 8878 §4.1.1), the inverse of
 /// `Distribution::read`.
 pub(super) fn write_description(dist: &Distribution, out: &mut Vec<u8>) {
-    let mut w = BitWriter::new(std::mem::take(out));
+    // At most 4 bits of log, and per symbol a count of at most `log + 1` bits with a run of
+    // zeros after it at 2 bits per 3.
+    let max_bits = 4 + MAX_SYMBOLS * (fse::MAX_LOG as usize + 1 + 2);
+    append_bits(out, max_bits, |w| write_counts(dist, w));
+}
+
+/// The bits of [`write_description`].
+fn write_counts(dist: &Distribution, w: &mut BitWriter<'_>) {
     let log = dist.log;
     debug_assert!((5..=fse::MAX_LOG).contains(&log));
     w.add(u64::from(log - 5), 4);
@@ -219,7 +235,6 @@ pub(super) fn write_description(dist: &Distribution, out: &mut Vec<u8>) {
             w.flush();
         }
     }
-    *out = w.finish_padded();
 }
 
 /// An FSE encoding table (the counterpart of `fse::build_table`).
@@ -292,15 +307,18 @@ impl CTable {
     /// Adds the bits (at most the accuracy log) that move `state` to encode `symbol`, and
     /// moves it.
     #[inline(always)]
-    pub(super) fn encode(&self, w: &mut BitWriter, state: &mut u32, symbol: u8) {
-        let (delta_nb_bits, delta_find) = self.symbols[usize::from(symbol)];
+    pub(super) fn encode(&self, w: &mut BitWriter<'_>, state: &mut u32, symbol: u8) {
+        // The masks only drop bounds checks: symbols are codes below `MAX_SYMBOLS`, and the
+        // next state's index is below the table size.
+        let (delta_nb_bits, delta_find) = self.symbols[usize::from(symbol) & (MAX_SYMBOLS - 1)];
         let nb_bits = state.wrapping_add(delta_nb_bits) >> 16;
         w.add(u64::from(*state), nb_bits);
-        *state = u32::from(self.states[((*state >> nb_bits) as i32 + delta_find) as usize]);
+        let next = ((*state >> nb_bits) as i32 + delta_find) as usize;
+        *state = u32::from(self.states[next & ((1 << fse::MAX_LOG) - 1)]);
     }
 
     /// Adds the final state (accuracy-log bits), which the decoder reads first.
-    pub(super) fn flush(&self, w: &mut BitWriter, state: u32) {
+    pub(super) fn flush(&self, w: &mut BitWriter<'_>, state: u32) {
         w.add(u64::from(state), self.log);
     }
 }

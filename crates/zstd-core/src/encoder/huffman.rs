@@ -1,7 +1,7 @@
 //! Huffman coding of literals: depth-limited code lengths, the tree description (weights
 //! written directly or FSE-compressed), and 1- or 4-stream encoding.
 
-use super::entropy::{BitWriter, CTable, normalize, table_log};
+use super::entropy::{BitWriter, CTable, append_bits, normalize, table_log};
 use crate::fse;
 use crate::huffman::MAX_BITS;
 
@@ -134,31 +134,33 @@ impl HufTable {
     }
 
     /// Appends one stream coding `lits`.
-    pub(super) fn encode_stream(&self, lits: &[u8], out: Vec<u8>) -> Vec<u8> {
-        let mut w = BitWriter::new(out);
-        // Written last to first, so the decoder, reading backwards, gets them in order; four
-        // codes (at most 44 bits) between flushes.
-        // Codes are at most 11 bits and hold no stray high bits, so they go in unmasked.
-        let put = |w: &mut BitWriter, b: u8| {
-            let (code, len) = self.codes[usize::from(b)];
-            w.add_clean(u64::from(code), u32::from(len));
-        };
-        let (head, body) = lits.split_at(lits.len() % 4);
-        for chunk in body.rchunks_exact(4) {
-            put(&mut w, chunk[3]);
-            put(&mut w, chunk[2]);
-            put(&mut w, chunk[1]);
-            put(&mut w, chunk[0]);
-            w.flush();
-        }
-        for &b in head.iter().rev() {
-            put(&mut w, b);
-        }
-        w.finish()
+    pub(super) fn encode_stream(&self, lits: &[u8], out: &mut Vec<u8>) {
+        // Codes of at most 11 bits, and the end mark.
+        append_bits(out, 11 * lits.len() + 1, |w| {
+            // Written last to first, so the decoder, reading backwards, gets them in order;
+            // four codes (at most 44 bits) between flushes. Codes hold no stray high bits, so
+            // they go in unmasked.
+            let put = |w: &mut BitWriter<'_>, b: u8| {
+                let (code, len) = self.codes[usize::from(b)];
+                w.add_clean(u64::from(code), u32::from(len));
+            };
+            let (head, body) = lits.split_at(lits.len() % 4);
+            for chunk in body.rchunks_exact(4) {
+                put(w, chunk[3]);
+                put(w, chunk[2]);
+                put(w, chunk[1]);
+                put(w, chunk[0]);
+                w.flush();
+            }
+            for &b in head.iter().rev() {
+                put(w, b);
+            }
+            w.end_mark();
+        });
     }
 
     /// Appends the jump table and four streams coding `lits` (at least 6 of them).
-    pub(super) fn encode_4_streams(&self, lits: &[u8], mut out: Vec<u8>) -> Vec<u8> {
+    pub(super) fn encode_4_streams(&self, lits: &[u8], out: &mut Vec<u8>) {
         debug_assert!(lits.len() >= 6);
         let quarter = lits.len().div_ceil(4);
         let jump = out.len();
@@ -172,7 +174,7 @@ impl HufTable {
                 (k + 1) * quarter
             };
             let segment = &lits[k * quarter..end];
-            out = self.encode_stream(segment, out);
+            self.encode_stream(segment, out);
             if k < 3 {
                 // A quarter of at most 128 KiB at 11 bits a literal is below 64 KiB.
                 let size = (out.len() - start) as u16;
@@ -180,7 +182,6 @@ impl HufTable {
             }
             start = out.len();
         }
-        out
     }
 }
 
@@ -211,19 +212,21 @@ fn compress_weights(
     out.push(0);
     super::entropy::write_description(&dist, out);
     let table = CTable::new(&dist);
-    let mut w = BitWriter::new(std::mem::take(out));
-    // State k codes the weights at positions of parity k; each state starts from its last
-    // weight, and state 0, written last, is the one the decoder reads first.
-    let mut states = [0u32; 2];
-    states[(n - 1) % 2] = table.init_state(weights[n - 1]);
-    states[(n - 2) % 2] = table.init_state(weights[n - 2]);
-    for i in (0..n - 2).rev() {
-        table.encode(&mut w, &mut states[i % 2], weights[i]);
-        w.flush();
-    }
-    table.flush(&mut w, states[1]);
-    table.flush(&mut w, states[0]);
-    *out = w.finish();
+    // At most 6 bits a weight (the table's log), two final states and the end mark.
+    append_bits(out, 6 * n + 13, |w| {
+        // State k codes the weights at positions of parity k; each state starts from its last
+        // weight, and state 0, written last, is the one the decoder reads first.
+        let mut states = [0u32; 2];
+        states[(n - 1) % 2] = table.init_state(weights[n - 1]);
+        states[(n - 2) % 2] = table.init_state(weights[n - 2]);
+        for i in (0..n - 2).rev() {
+            table.encode(w, &mut states[i % 2], weights[i]);
+            w.flush();
+        }
+        table.flush(w, states[1]);
+        table.flush(w, states[0]);
+        w.end_mark();
+    });
     let size = out.len() - mark - 1;
     if size >= 128 {
         out.truncate(mark);
@@ -334,11 +337,12 @@ mod tests {
     fn decode(table: &HufTable, lits: &[u8], four: bool) -> Vec<u8> {
         let mut desc = Vec::new();
         assert!(table.describe(&mut desc, &mut Vec::new()));
-        let streams = if four {
-            table.encode_4_streams(lits, Vec::new())
+        let mut streams = Vec::new();
+        if four {
+            table.encode_4_streams(lits, &mut streams);
         } else {
-            table.encode_stream(lits, Vec::new())
-        };
+            table.encode_stream(lits, &mut streams);
+        }
         let mut t = crate::huffman::Table::default();
         let mut scratch = Vec::new();
         let used = t.read_description(&desc, &mut scratch).unwrap();

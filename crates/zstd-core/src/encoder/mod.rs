@@ -19,7 +19,7 @@ use crate::sequences::{Kind, LL_CODES, ML_CODES};
 pub(crate) use dictionary::EncoderDictionary;
 use entropy::{BitWriter, CTable};
 use huffman::HufTable;
-use matcher::{Matcher, SeqStore};
+use matcher::{Matcher, SeqStore, Sequence};
 pub(crate) use params::{MAX_LEVEL, MIN_LEVEL};
 use params::{Params, Strategy};
 pub(crate) use stream::FrameWriter;
@@ -47,6 +47,23 @@ const fn small_codes<const N: usize>(table: &[(u32, u8)], first: u32) -> [u8; N]
 const LL_SMALL: [u8; 64] = small_codes(&LL_CODES, 0);
 /// Match-length codes of lengths 3 to 130 (above, codes follow powers of two).
 const ML_SMALL: [u8; 128] = small_codes(&ML_CODES, 3);
+
+/// The extra-bits counts of the codes of `table`, padded to 64 entries so a code masked with
+/// 63 indexes them without a bounds check.
+const fn code_bits(table: &[(u32, u8)]) -> [u8; 64] {
+    let mut bits = [0u8; 64];
+    let mut code = 0;
+    while code < table.len() {
+        bits[code] = table[code].1;
+        code += 1;
+    }
+    bits
+}
+
+/// Extra-bits counts of the literal-length codes.
+const LL_BITS: [u8; 64] = code_bits(&LL_CODES);
+/// Extra-bits counts of the match-length codes.
+const ML_BITS: [u8; 64] = code_bits(&ML_CODES);
 
 /// A literal length's code, extra-bits value and extra-bits count.
 #[inline(always)]
@@ -92,8 +109,9 @@ pub(crate) struct Encoder {
     params: Params,
     matcher: Matcher,
     store: SeqStore,
-    /// Each sequence's codes and extra bits: literal length, offset, match length.
-    codes: Vec<[(u8, u32, u8); 3]>,
+    /// Each sequence's codes: literal length, offset, match length (and a pad byte, so one
+    /// sequence's codes are one 4-byte store).
+    codes: Vec<[u8; 4]>,
     /// The predefined literal-length, offset and match-length tables.
     predefined: [SeqTable; 3],
     entropy: Entropy,
@@ -368,23 +386,19 @@ impl Encoder {
         if n == 0 {
             return [None, None, None];
         }
-        // Codes and extra bits of every sequence, and each code's histogram.
-        self.codes.clear();
+        // Codes of every sequence, and each code's histogram.
         let mut hist = [[0u32; fse::MAX_SYMBOLS]; 3];
-        for s in &self.store.seqs {
-            let ll = ll_code(s.lit_len);
-            let ml = ml_code(s.match_len);
-            let of_code = 31 - s.offset_value.leading_zeros();
-            let of = (
-                of_code as u8,
-                s.offset_value - (1 << of_code),
-                of_code as u8,
-            );
-            hist[0][usize::from(ll.0)] += 1;
-            hist[1][usize::from(of.0)] += 1;
-            hist[2][usize::from(ml.0)] += 1;
-            self.codes.push([ll, of, ml]);
-        }
+        self.codes.clear();
+        self.codes.extend(self.store.seqs.iter().map(|s| {
+            let ll = ll_code(s.lit_len).0;
+            let ml = ml_code(s.match_len).0;
+            let of = (31 - s.offset_value.leading_zeros()) as u8;
+            // (Codes are below 64: the masks only drop bounds checks.)
+            hist[0][usize::from(ll & 63)] += 1;
+            hist[1][usize::from(of & 63)] += 1;
+            hist[2][usize::from(ml & 63)] += 1;
+            [ll, of, ml, 0]
+        }));
         // Kinds in the order of the section: literal lengths, offsets, match lengths.
         let mut modes = 0u8;
         let mut chosen: [Option<SeqTable>; 3] = [None, None, None];
@@ -403,46 +417,68 @@ impl Encoder {
             chosen[k] = table;
         }
         out[mode_byte] = modes;
-        let tables: [&SeqTable; 3] = std::array::from_fn(|k| {
-            chosen[k]
+        let tables: [&CTable; 3] = std::array::from_fn(|k| {
+            &chosen[k]
                 .as_ref()
                 .or(self.entropy.seq[k].as_ref())
                 .expect("repeat mode is chosen only with a previous table")
+                .table
         });
-        let [ll_t, of_t, ml_t] = tables.map(|t| &t.table);
-        let mut w = BitWriter::new(std::mem::take(out));
-        // A sequence's extra bits after its states (at most 26 bits: the three tables' logs
-        // are at most 9, 9 and 8), with at most 7 bits pending before: the lengths' bits then
-        // fit in the 64-bit accumulator unless all three extras reach 31 bits together, and
-        // the offset's after them; so one flush per sequence, two for long ones.
-        let extra = |w: &mut BitWriter, [ll, of, ml]: [(u8, u32, u8); 3]| {
-            w.add(u64::from(ll.1), u32::from(ll.2));
-            w.add(u64::from(ml.1), u32::from(ml.2));
-            if ll.2 + ml.2 + of.2 >= 31 {
-                w.flush();
-            }
-            w.add(u64::from(of.1), u32::from(of.2));
-            w.flush();
-        };
-        let last = self.codes[n - 1];
-        let mut ml_state = ml_t.init_state(last[2].0);
-        let mut of_state = of_t.init_state(last[1].0);
-        let mut ll_state = ll_t.init_state(last[0].0);
-        extra(&mut w, last);
-        for &c in self.codes[..n - 1].iter().rev() {
-            of_t.encode(&mut w, &mut of_state, c[1].0);
-            ml_t.encode(&mut w, &mut ml_state, c[2].0);
-            ll_t.encode(&mut w, &mut ll_state, c[0].0);
-            extra(&mut w, c);
-        }
-        ml_t.flush(&mut w, ml_state);
-        of_t.flush(&mut w, of_state);
-        w.flush();
-        ll_t.flush(&mut w, ll_state);
-        // The writer started from `out`'s bytes, all whole, so the stream begins byte-aligned.
-        *out = w.finish();
+        // Per sequence at most 26 bits of states (logs 9, 8 and 9) and 16 + 16 + 31 extra
+        // bits; then the three final states and the end mark.
+        let (seqs, codes) = (&self.store.seqs[..], &self.codes[..]);
+        entropy::append_bits(out, 89 * n + 27, |w| {
+            encode_sequences(seqs, codes, tables, w);
+        });
         chosen
     }
+}
+
+/// Writes the sequences' bit stream: last to first, each sequence's three state moves and
+/// then its extra bits, so the decoder, reading backwards, meets them first to last.
+#[inline(always)]
+fn encode_sequences(
+    seqs: &[Sequence],
+    codes: &[[u8; 4]],
+    [ll_t, of_t, ml_t]: [&CTable; 3],
+    w: &mut BitWriter<'_>,
+) {
+    debug_assert!(!seqs.is_empty() && seqs.len() == codes.len());
+    // A sequence's extra bits after its states (at most 26 bits), with at most 7 bits pending
+    // before: the lengths' bits (at most 31 together, as both lie in one block) fit in the
+    // accumulator, and the offset's after them unless all three reach 31 bits; so one flush per
+    // sequence, two for long ones. Each code's extra bits are the low bits of its value, as
+    // every code's baseline is a multiple of its range (checked in the tests).
+    #[inline(always)]
+    fn extra(w: &mut BitWriter<'_>, s: &Sequence, [ll, of, ml, _]: [u8; 4]) {
+        let ll_bits = u32::from(LL_BITS[usize::from(ll & 63)]);
+        let ml_bits = u32::from(ML_BITS[usize::from(ml & 63)]);
+        let of_bits = u32::from(of);
+        w.add(u64::from(s.lit_len), ll_bits);
+        w.add(u64::from(s.match_len - 3), ml_bits);
+        if ll_bits + ml_bits + of_bits >= 31 {
+            w.flush();
+        }
+        w.add(u64::from(s.offset_value), of_bits);
+        w.flush();
+    }
+    let n = seqs.len();
+    let last = codes[n - 1];
+    let mut ml_state = ml_t.init_state(last[2]);
+    let mut of_state = of_t.init_state(last[1]);
+    let mut ll_state = ll_t.init_state(last[0]);
+    extra(w, &seqs[n - 1], last);
+    for (s, &c) in seqs[..n - 1].iter().zip(&codes[..n - 1]).rev() {
+        of_t.encode(w, &mut of_state, c[1]);
+        ml_t.encode(w, &mut ml_state, c[2]);
+        ll_t.encode(w, &mut ll_state, c[0]);
+        extra(w, s, c);
+    }
+    ml_t.flush(w, ml_state);
+    of_t.flush(w, of_state);
+    w.flush();
+    ll_t.flush(w, ll_state);
+    w.end_mark();
 }
 
 /// Writes Huffman-coded literals with a new table or `prev`, whichever is estimated smaller;
@@ -492,7 +528,7 @@ fn write_huffman_literals(
     let mut single = false;
     if n <= 1023 {
         let at = out.len();
-        *out = table.encode_stream(lits, std::mem::take(out));
+        table.encode_stream(lits, out);
         single = out.len() - body <= 1023;
         if !single {
             out.truncate(at);
@@ -503,7 +539,7 @@ fn write_huffman_literals(
             out.truncate(mark);
             return None;
         }
-        *out = table.encode_4_streams(lits, std::mem::take(out));
+        table.encode_4_streams(lits, out);
     }
     let comp = out.len() - body;
     if comp >= n {
@@ -687,6 +723,13 @@ mod tests {
         let top = if cfg!(miri) { 2000 } else { 1 << 17 };
         for v in 0..top {
             assert_eq!(ll_code(v), slow(&LL_CODES, v), "literal length {v}");
+            // The sequence writer codes extra bits as the value's low bits.
+            let (code, extra, bits) = ll_code(v);
+            assert_eq!(u32::from(LL_BITS[usize::from(code)]), u32::from(bits));
+            assert_eq!(v & ((1 << bits) - 1), extra, "literal length {v}");
+            let (code, extra, bits) = ml_code(v + 3);
+            assert_eq!(u32::from(ML_BITS[usize::from(code)]), u32::from(bits));
+            assert_eq!(v & ((1 << bits) - 1), extra, "match length {}", v + 3);
             assert_eq!(
                 ml_code(v + 3),
                 slow(&ML_CODES, v + 3),
