@@ -1,6 +1,8 @@
 //! Match finders: libzstd's `fast`, `dfast`, `greedy`, `lazy` and `lazy2` strategies, over
 //! hash tables that live as long as the context (sized once, reset with a fill per frame); the
-//! last three search rows of tagged entries, as libzstd's row-based match finder does.
+//! last three search rows of tagged entries, as libzstd's row-based match finder does (with
+//! its hash cache that prefetches rows 8 positions ahead, candidates prefetched before they are
+//! compared, and the thinned indexing inside long matches and across long literal runs).
 //!
 //! Positions are indexes into the frame's input, kept as `u32` (`EMPTY` marks an unused slot).
 //! A candidate is always checked byte by byte before it is used, so a stale or colliding entry
@@ -84,7 +86,7 @@ impl SeqStore {
     /// Records the literals `src[anchor..at]` and a match of `len` bytes at `offset`, coding
     /// the offset as a repeat where the format allows and updating the repeat offsets as the
     /// decoder will (RFC 8878 §3.1.1.5).
-    #[inline]
+    #[inline(always)]
     fn push(&mut self, src: &[u8], anchor: usize, at: usize, offset: u32, len: usize) {
         debug_assert!(len >= 3 && offset as usize <= at);
         let lit_len = (at - anchor) as u32;
@@ -145,13 +147,36 @@ pub(super) struct Matcher {
     /// `dfast`'s short table.
     chain: Vec<u32>,
     /// The lazy strategies' row tags: 8 more hash bits per position in `hash`, compared a row
-    /// at a time before any candidate's bytes are read.
+    /// at a time before any candidate's bytes are read. A row's first byte is its head, the
+    /// slot written last (rows fill backwards from their end, skipping slot 0, so the newest
+    /// come first), as in libzstd: one cache line holds both.
     tags: Vec<u8>,
-    /// Per row, the slot written last (rows fill backwards, so the newest come first).
-    heads: Vec<u8>,
+    /// Where the rows start in `hash` and `tags`: on a cache-line boundary, so a row of 16
+    /// positions is one line.
+    row_start: usize,
+    tag_start: usize,
     /// The next position the rows have not indexed yet.
     next_to_update: usize,
+    /// The row hashes of the 8 positions from `next_to_update` on (at `pos % 8`), each
+    /// computed and its row prefetched 8 positions ahead (libzstd's hash cache).
+    hash_cache: [u32; HASH_CACHE],
+    /// Set after long stretches without a match: the rows then index only the positions
+    /// searched, not every one (libzstd's lazy skipping).
+    skipping: bool,
 }
+
+/// How many positions ahead the rows' hashes are computed and their rows prefetched.
+const HASH_CACHE: usize = 8;
+
+/// A catch-up over more positions than this (a long match) indexes only the first
+/// [`SKIP_HEAD`] and the last [`SKIP_TAIL`] of them (libzstd's thresholds).
+const SKIP_THRESHOLD: usize = 384;
+const SKIP_HEAD: usize = 96;
+const SKIP_TAIL: usize = 32;
+
+/// Searches stepping over more than this many positions stop indexing the ones in between
+/// (libzstd's `kLazySkippingStep`).
+const LAZY_SKIPPING_STEP: usize = 8;
 
 /// The lazy strategies' row geometry: `1 << log` entries a row, `1 << row_bits` rows.
 #[derive(Clone, Copy)]
@@ -170,6 +195,12 @@ impl Rows {
             row_bits: p.hash_log.saturating_sub(log).min(24),
         }
     }
+}
+
+/// The row hash of the `mls` bytes at `pos`: the row above 8 bits of tag.
+#[inline(always)]
+fn row_hash(src: &[u8], pos: usize, mls: u32, rows: Rows) -> u32 {
+    zstd_simd::hash_at(src, pos, mls, rows.row_bits + 8)
 }
 
 /// The hash of the `mls` bytes at `pos`.
@@ -198,7 +229,7 @@ impl Matcher {
             Strategy::DFast => (1 << p.hash_log, 1 << p.chain_log, None),
             _ => {
                 let r = Rows::of(p);
-                (1 << (r.row_bits + r.log), 0, Some(1usize << r.row_bits))
+                (1 << (r.row_bits + r.log), 0, Some(r))
             }
         };
         // A fill, not a fresh allocation: capacity stays for the next frame.
@@ -207,12 +238,17 @@ impl Matcher {
         self.chain.clear();
         self.chain.resize(chain_len, EMPTY);
         self.tags.clear();
-        self.heads.clear();
-        if let Some(rows) = rows {
-            self.tags.resize(hash_len, 0);
-            self.heads.resize(rows, 0);
+        self.row_start = 0;
+        self.tag_start = 0;
+        if rows.is_some() {
+            // One cache line more, to start the rows on a line boundary.
+            self.hash.resize(hash_len + 16, EMPTY);
+            self.tags.resize(hash_len + 64, 0);
+            self.row_start = self.hash.as_ptr().align_offset(64).min(16);
+            self.tag_start = self.tags.as_ptr().align_offset(64).min(64);
         }
         self.next_to_update = 0;
+        self.skipping = false;
     }
 
     /// Indexes the positions of `src[..len]` (a dictionary's content) for the strategy of `p`.
@@ -230,8 +266,14 @@ impl Matcher {
                     self.chain[hash(src, pos, p.min_match, p.chain_log)] = pos as u32;
                 }
             }
-            // The rows index everything before a search as it starts.
-            _ => self.insert_rows(src, limit, p.min_match, Rows::of(p)),
+            _ => {
+                let rows = Rows::of(p);
+                for pos in 0..limit {
+                    let h = row_hash(src, pos, p.min_match, rows);
+                    self.row_insert(h, pos, rows);
+                }
+                self.next_to_update = limit;
+            }
         }
     }
 
@@ -268,9 +310,9 @@ impl Matcher {
             Strategy::DFast => {
                 with_mls!(p.min_match, self.dfast(p, src, start, end, window, store))
             }
-            Strategy::Greedy => self.lazy::<0>(p, src, start, end, window, store),
-            Strategy::Lazy => self.lazy::<1>(p, src, start, end, window, store),
-            Strategy::Lazy2 => self.lazy::<2>(p, src, start, end, window, store),
+            Strategy::Greedy => self.lazy_rows::<0>(p, src, start, end, window, store),
+            Strategy::Lazy => self.lazy_rows::<1>(p, src, start, end, window, store),
+            Strategy::Lazy2 => self.lazy_rows::<2>(p, src, start, end, window, store),
         };
         store.add_literals(src, anchor, end);
     }
@@ -299,11 +341,29 @@ impl Matcher {
         let bits = p.hash_log;
         let step_size = p.target_length as usize + usize::from(p.target_length == 0) + 1;
         let limit = Self::limit(src, end);
-        let table = &mut self.hash[..];
-        let hash = |pos: usize| zstd_simd::hash_at(src, pos, MLS, bits) as usize;
+        let mut table = Table::new(&mut self.hash, bits);
+        let Some(input) = Input::new(src, limit) else {
+            return start;
+        };
+        // Every position these closures are given is below `limit`: the loop below only
+        // reads at `ip0 < ip1 < ip2 < ip3 < limit` (it stops before `ip3` reaches `limit`),
+        // at candidates before those, and at positions inside a match checked against `limit`.
+        let hash = |pos: usize| {
+            debug_assert!(pos < limit);
+            // SAFETY: `pos < limit`, as above.
+            unsafe { input.hash::<MLS>(pos, bits) }
+        };
         // A hash candidate: inside the window, before the position, its first 4 bytes equal.
         let found = |cand: usize, ip: usize| {
-            cand < ip && ip - cand <= window && read32(src, cand) == read32(src, ip)
+            debug_assert!(ip < limit);
+            // SAFETY: `cand < ip < limit` when the reads run.
+            cand < ip && ip - cand <= window && unsafe { input.read32(cand) == input.read32(ip) }
+        };
+        // Whether the 4 bytes at `ip` repeat those `rep` before.
+        let repeats = |ip: usize, rep: usize| {
+            debug_assert!(ip < limit);
+            // SAFETY: `ip - rep < ip < limit` when the reads run.
+            rep < ip && unsafe { input.read32(ip) == input.read32(ip - rep) }
         };
         let mut anchor = start;
         let mut ip0 = start;
@@ -318,33 +378,33 @@ impl Matcher {
             }
             let mut h0 = hash(ip0);
             let mut h1 = hash(ip1);
-            let mut cand = table[h0] as usize;
+            let mut cand = table.get(h0);
             // (match start, its source) once found.
             let (m, c) = loop {
-                table[h0] = ip0 as u32;
+                table.set(h0, ip0);
                 let rep = store.reps[0] as usize;
-                if rep < ip2 && read32(src, ip2) == read32(src, ip2 - rep) {
+                if repeats(ip2, rep) {
                     // ip2 - 1 is past the anchor: ip2 >= ip0 + 2.
                     let back = usize::from(src[ip2 - 1] == src[ip2 - 1 - rep]);
-                    table[h1] = ip1 as u32;
+                    table.set(h1, ip1);
                     break (ip2 - back, ip2 - back - rep);
                 }
                 if found(cand, ip0) {
-                    table[h1] = ip1 as u32;
+                    table.set(h1, ip1);
                     break (ip0, cand);
                 }
-                cand = table[h1] as usize;
+                cand = table.get(h1);
                 h0 = h1;
                 h1 = hash(ip2);
                 ip0 = ip1;
                 ip1 = ip2;
                 ip2 = ip3;
-                table[h0] = ip0 as u32;
+                table.set(h0, ip0);
                 if found(cand, ip0) {
-                    table[h1] = ip1 as u32;
+                    table.set(h1, ip1);
                     break (ip0, cand);
                 }
-                cand = table[h1] as usize;
+                cand = table.get(h1);
                 h0 = h1;
                 h1 = hash(ip2);
                 ip0 = ip1;
@@ -365,7 +425,7 @@ impl Matcher {
             // Index positions inside the match so later searches can land there.
             for q in [m + 2, ip0 - 2] {
                 if q < limit {
-                    table[hash(q)] = q as u32;
+                    table.set(hash(q), q);
                 }
             }
             ip0 = repeat_run(src, ip0, end, limit, store);
@@ -440,19 +500,78 @@ impl Matcher {
         anchor
     }
 
-    /// Adds the positions up to `target` (exclusive) to the rows.
+    /// Puts `pos`, of row hash `h`, in its row as the newest entry.
+    #[inline(always)]
+    fn row_insert(&mut self, h: u32, pos: usize, rows: Rows) {
+        let entries = 1usize << rows.log;
+        let base = (h as usize >> 8) << rows.log;
+        let tags = &mut self.tags[self.tag_start + base..][..entries];
+        let positions = &mut self.hash[self.row_start + base..][..entries];
+        let mask = entries - 1;
+        // The slot before the head, slot 0 (the head itself) skipped.
+        let mut next = usize::from(tags[0]).wrapping_sub(1) & mask;
+        if next == 0 {
+            next = mask;
+        }
+        tags[0] = next as u8;
+        tags[next & mask] = h as u8;
+        positions[next & mask] = pos as u32;
+    }
+
+    /// Hints that the row of hash `h` will be read soon.
+    #[inline(always)]
+    fn prefetch_row(&self, h: u32, rows: Rows) {
+        use simd_arch::{Locality, prefetch_read};
+        let base = (h as usize >> 8) << rows.log;
+        // `wrapping_add`: a hint needs no valid pointer (and these are inside the tables).
+        let positions = self.hash.as_ptr().wrapping_add(self.row_start + base);
+        let tags = self.tags.as_ptr().wrapping_add(self.tag_start + base);
+        prefetch_read(positions, Locality::L1);
+        if rows.log >= 5 {
+            prefetch_read(positions.wrapping_add(16), Locality::L1);
+        }
+        prefetch_read(tags, Locality::L1);
+        if rows.log == 6 {
+            prefetch_read(tags.wrapping_add(32), Locality::L1);
+        }
+    }
+
+    /// Computes the row hashes of the [`HASH_CACHE`] positions from `from` on (those below
+    /// `limit`) and prefetches their rows.
+    fn fill_hash_cache(&mut self, src: &[u8], from: usize, limit: usize, mls: u32, rows: Rows) {
+        for pos in from..(from + HASH_CACHE).min(limit) {
+            let h = row_hash(src, pos, mls, rows);
+            self.prefetch_row(h, rows);
+            self.hash_cache[pos % HASH_CACHE] = h;
+        }
+    }
+
+    /// The row hash of `pos` from the cache, replaced by that of `pos + HASH_CACHE`, whose row
+    /// is prefetched. `pos + HASH_CACHE` must be a searchable position (at least 8 bytes from
+    /// the end).
+    #[inline(always)]
+    fn next_cached_hash(&mut self, src: &[u8], pos: usize, mls: u32, rows: Rows) -> u32 {
+        let ahead = row_hash(src, pos + HASH_CACHE, mls, rows);
+        self.prefetch_row(ahead, rows);
+        std::mem::replace(&mut self.hash_cache[pos % HASH_CACHE], ahead)
+    }
+
+    /// Adds the positions up to `target` (exclusive) to the rows, through the hash cache;
+    /// of a long run (a long match's inside), only its first and last positions.
     #[inline]
-    fn insert_rows(&mut self, src: &[u8], target: usize, mls: u32, rows: Rows) {
-        let row_mask = (1u8 << rows.log).wrapping_sub(1);
+    fn update_rows(&mut self, src: &[u8], target: usize, limit: usize, mls: u32, rows: Rows) {
         let mut pos = self.next_to_update;
+        if target.saturating_sub(pos) > SKIP_THRESHOLD {
+            for q in pos..pos + SKIP_HEAD {
+                let h = self.next_cached_hash(src, q, mls, rows);
+                self.row_insert(h, q, rows);
+            }
+            pos = target - SKIP_TAIL;
+            self.fill_hash_cache(src, pos, limit, mls, rows);
+        }
         while pos < target {
-            let h = hash(src, pos, mls, rows.row_bits + 8);
-            let row = h >> 8;
-            let head = self.heads[row].wrapping_sub(1) & row_mask;
-            self.heads[row] = head;
-            let slot = (row << rows.log) | usize::from(head);
-            self.tags[slot] = h as u8;
-            self.hash[slot] = pos as u32;
+            let h = self.next_cached_hash(src, pos, mls, rows);
+            self.row_insert(h, pos, rows);
             pos += 1;
         }
         self.next_to_update = pos.max(self.next_to_update);
@@ -460,41 +579,50 @@ impl Matcher {
 
     /// The longest match for `ip` among the newest positions of its row whose tag matches, at
     /// most `1 << search_log` of them (libzstd's row-based match finder): `(length, offset)`,
-    /// length 0 when none.
-    #[inline]
+    /// length 0 when none. Indexes the positions before `ip`, and `ip` itself.
+    ///
+    /// `ip + HASH_CACHE` must be below `limit`, a searchable position.
+    #[inline(always)]
     fn row_search(
         &mut self,
-        p: &Params,
+        (mls, rows, attempts): (u32, Rows, usize),
         src: &[u8],
         ip: usize,
-        end: usize,
+        (end, limit): (usize, usize),
         window: usize,
     ) -> (usize, usize) {
-        let rows = Rows::of(p);
-        self.insert_rows(src, ip, p.min_match, rows);
-        let h = hash(src, ip, p.min_match, rows.row_bits + 8);
-        let (row, tag) = (h >> 8, h as u8);
+        let h = if self.skipping || ip < self.next_to_update {
+            // Skipping: only the searched positions go in, and the cache is left behind.
+            row_hash(src, ip, mls, rows)
+        } else {
+            self.update_rows(src, ip, limit, mls, rows);
+            self.next_cached_hash(src, ip, mls, rows)
+        };
+        let (row, tag) = (h as usize >> 8, h as u8);
         let entries = 1usize << rows.log;
         let base = row << rows.log;
-        let head = u32::from(self.heads[row]);
-        let tags = &self.tags[base..base + entries];
-        let positions = &self.hash[base..base + entries];
+        let tags = &self.tags[self.tag_start + base..][..entries];
+        let positions = &self.hash[self.row_start + base..][..entries];
+        let head = u32::from(tags[0]);
         // Which slots carry the tag (the compiler turns this into byte-vector compares),
         // rotated so that bit 0 is the head, the newest entry.
         let mut found = 0u64;
         for (i, &t) in tags.iter().enumerate() {
             found |= u64::from(t == tag) << i;
         }
+        // Slot 0 holds the head, not a tag.
+        found &= !1;
         let full = if entries == 64 {
             u64::MAX
         } else {
             (1u64 << entries) - 1
         };
         found = ((found >> head) | (found << ((entries as u32 - head) & 63))) & full;
-        let (mut best_len, mut best_off) = (0, 0);
-        let max_len = end - ip;
-        let mut attempts = 1u32 << p.search_log.min(rows.log);
-        while found != 0 && attempts > 0 {
+        // The candidates, newest first, their bytes prefetched before any is compared (the
+        // compares then overlap the cache misses instead of waiting on each in turn).
+        let mut cands = [0u32; 64];
+        let mut n = 0;
+        while found != 0 && n < attempts {
             let slot = (found.trailing_zeros() + head) as usize & (entries - 1);
             found &= found - 1;
             let cand = positions[slot] as usize;
@@ -506,7 +634,18 @@ impl Matcher {
                 // Rows hold positions newest first: every later one is older still.
                 break;
             }
-            attempts -= 1;
+            simd_arch::prefetch_read(src.as_ptr().wrapping_add(cand), simd_arch::Locality::L1);
+            cands[n] = cand as u32;
+            n += 1;
+        }
+        if ip >= self.next_to_update {
+            self.row_insert(h, ip, rows);
+            self.next_to_update = ip + 1;
+        }
+        let (mut best_len, mut best_off) = (0, 0);
+        let max_len = end - ip;
+        for &cand in &cands[..n] {
+            let cand = cand as usize;
             // Only a candidate that also matches at the current best length can beat it.
             if src[cand + best_len.min(max_len - 1)] == src[ip + best_len.min(max_len - 1)] {
                 let len = count(src, cand, ip, end);
@@ -522,9 +661,8 @@ impl Matcher {
         (best_len, best_off)
     }
 
-    /// `greedy` (`DEPTH` 0), `lazy` (1) and `lazy2` (2): row search, then up to `DEPTH`
-    /// more positions tried for a match worth more. Returns the last anchor.
-    fn lazy<const DEPTH: usize>(
+    /// [`lazy`](Self::lazy) with the hashed length and the rows' log of `p` as constants.
+    fn lazy_rows<const DEPTH: usize>(
         &mut self,
         p: &Params,
         src: &[u8],
@@ -533,74 +671,126 @@ impl Matcher {
         window: usize,
         store: &mut SeqStore,
     ) -> usize {
-        let limit = Self::limit(src, end);
+        macro_rules! go {
+            ($($mls:literal, $log:literal);*) => {
+                match (p.min_match.clamp(4, 6), Rows::of(p).log) {
+                    $(($mls, $log) => {
+                        self.lazy::<DEPTH, $mls, $log>(p, src, start, end, window, store)
+                    })*
+                    _ => unreachable!("hashed lengths and row logs are clamped to 4..=6"),
+                }
+            };
+        }
+        go!(4, 4; 4, 5; 4, 6; 5, 4; 5, 5; 5, 6; 6, 4; 6, 5; 6, 6)
+    }
+
+    /// `greedy` (`DEPTH` 0), `lazy` (1) and `lazy2` (2), as libzstd's lazy match finder: the
+    /// last offset one byte on and a row search here; then, for the lazy ones, up to `DEPTH`
+    /// more positions tried for a match worth more (a better one found restarts the look
+    /// ahead from it). Returns the last anchor.
+    ///
+    /// `MLS` is the hashed length (4 to 6) and `LOG` the rows' log (4 to 6), constants so that
+    /// each combination is compiled with its hash and row size folded in (as libzstd's
+    /// templates are).
+    fn lazy<const DEPTH: usize, const MLS: u32, const LOG: u32>(
+        &mut self,
+        p: &Params,
+        src: &[u8],
+        start: usize,
+        end: usize,
+        window: usize,
+        store: &mut SeqStore,
+    ) -> usize {
+        let rows = Rows {
+            log: LOG,
+            row_bits: Rows::of(p).row_bits,
+        };
+        debug_assert_eq!(Rows::of(p).log, LOG);
+        let search = (MLS, rows, 1usize << p.search_log.min(LOG));
+        // Searches stop 8 bytes earlier than the other strategies': the hash cache reads 8
+        // positions ahead.
+        let limit = Self::limit(src, end).saturating_sub(HASH_CACHE);
+        let bounds = (end, limit);
         let mut anchor = start;
         let mut ip = start;
         if self.next_to_update < start.saturating_sub(window) {
             self.next_to_update = start.saturating_sub(window);
         }
-        // A match's worth: 4 points a byte, less the bits of its offset value.
-        let worth = |len: usize, offset_value: u32| 4 * len as i64 - high_bit(offset_value);
-        while ip < limit {
-            // (length, offset, start) of the best match so far; offset 0 is the last offset.
-            let mut best = (0usize, 0usize, ip);
+        self.skipping = false;
+        self.fill_hash_cache(src, self.next_to_update, limit, MLS, rows);
+        // Matches are compared by length less the bits of their offset value (`off_base`: 1
+        // for the last offset, offset + 3 otherwise), as libzstd's gains.
+        let bits = |off_base: usize| high_bit(off_base as u32);
+        // The length of a match at the last offset at `at`, 0 when none.
+        let rep_at = |at: usize, store: &SeqStore| {
             let rep = store.reps[0] as usize;
-            if ip > anchor && rep <= ip && eq4(src, ip, ip - rep) {
-                best = (count(src, ip - rep, ip, end), 0, ip);
+            if rep <= at && eq4(src, at, at - rep) {
+                count(src, at - rep, at, end)
+            } else {
+                0
             }
-            let (len, off) = self.row_search(p, src, ip, end, window);
-            if len > best.0 {
-                best = (len, off, ip);
-            }
-            if best.0 < MIN_MATCH {
-                ip += 1 + ((ip - anchor) >> SEARCH_STRENGTH);
-                continue;
-            }
-            let value = |off: usize| if off == 0 { 1 } else { off as u32 + 3 };
-            // Look one byte on (and one more for lazy2) while that finds better.
-            let mut depth = 0;
-            let mut at = best.2;
-            while depth < DEPTH && at + 1 < limit {
-                at += 1;
-                let current = worth(best.0, value(best.1));
-                let rep = store.reps[0] as usize;
-                let mut found = false;
-                if rep <= at && eq4(src, at, at - rep) {
-                    let len = count(src, at - rep, at, end);
-                    if len >= MIN_MATCH && worth(len, 1) > current + 1 {
-                        best = (len, 0, at);
-                        found = true;
+        };
+        while ip < limit {
+            // The best match: length, offset base, start.
+            let (mut ml, mut off_base, mut m) = (0usize, 1usize, ip + 1);
+            ml = ml.max(rep_at(ip + 1, store));
+            if DEPTH > 0 || ml < MIN_MATCH {
+                let (len, off) = self.row_search(search, src, ip, bounds, window);
+                if len > ml {
+                    (ml, off_base, m) = (len, off + 3, ip);
+                }
+                if ml < MIN_MATCH {
+                    let step = 1 + ((ip - anchor) >> SEARCH_STRENGTH);
+                    ip += step;
+                    // After 2 KiB without a match, stop indexing the positions skipped over.
+                    self.skipping = step > LAZY_SKIPPING_STEP;
+                    continue;
+                }
+                // Look one byte on (and one more for lazy2) while that finds better.
+                'ahead: while DEPTH > 0 && ip < limit {
+                    for depth in 1..=DEPTH {
+                        if depth == 2 && ip >= limit {
+                            break;
+                        }
+                        ip += 1;
+                        let (rep_weight, bias) = if depth == 1 { (3, 4) } else { (4, 7) };
+                        let ml_rep = rep_at(ip, store);
+                        if ml_rep >= MIN_MATCH
+                            && (ml_rep * rep_weight) as i64
+                                > (ml * rep_weight) as i64 - bits(off_base) + 1
+                        {
+                            (ml, off_base, m) = (ml_rep, 1, ip);
+                        }
+                        let (len, off) = self.row_search(search, src, ip, bounds, window);
+                        if len >= MIN_MATCH
+                            && (4 * len) as i64 - bits(off + 3)
+                                > (4 * ml) as i64 - bits(off_base) + bias
+                        {
+                            (ml, off_base, m) = (len, off + 3, ip);
+                            continue 'ahead;
+                        }
                     }
-                }
-                let (len, off) = self.row_search(p, src, at, end, window);
-                let bias = if depth == 0 { 4 } else { 7 };
-                if len >= MIN_MATCH && worth(len, value(off)) > worth(best.0, value(best.1)) + bias
-                {
-                    best = (len, off, at);
-                    found = true;
-                }
-                if found {
-                    // Keep looking on from the new match's start.
-                    depth = 0;
-                } else {
-                    depth += 1;
+                    break;
                 }
             }
-            let (mut len, off, mut m) = best;
-            let offset = if off == 0 {
+            let offset = if off_base == 1 {
                 store.reps[0] as usize
             } else {
-                off
-            };
-            if off != 0 {
                 // Extend backwards over the literals.
+                let offset = off_base - 3;
                 while m > anchor && m - offset > 0 && src[m - 1] == src[m - 1 - offset] {
                     m -= 1;
-                    len += 1;
+                    ml += 1;
                 }
+                offset
+            };
+            store.push(src, anchor, m, offset as u32, ml);
+            if self.skipping {
+                // A match: back to indexing every position.
+                self.skipping = false;
+                self.fill_hash_cache(src, self.next_to_update, limit, MLS, rows);
             }
-            store.push(src, anchor, m, offset as u32, len);
-            ip = repeat_run(src, m + len, end, limit, store);
+            ip = repeat_run(src, m + ml, end, limit, store);
             anchor = ip;
         }
         anchor
@@ -662,4 +852,97 @@ fn extend_back(
         len += 1;
     }
     (m, c, len)
+}
+
+/// The input as the hot loops read it: reads at positions below `limit`, which is at least 8
+/// bytes before the end, without a bounds check per read (checks and clamps cost the `fast`
+/// loop 8% of its time; its positions are below `limit` by its loop condition).
+#[derive(Clone, Copy)]
+struct Input<'a> {
+    src: &'a [u8],
+    limit: usize,
+}
+
+impl<'a> Input<'a> {
+    /// `None` when `src` has fewer than `limit + 8` bytes.
+    fn new(src: &'a [u8], limit: usize) -> Option<Input<'a>> {
+        (limit.checked_add(8)? <= src.len()).then_some(Input { src, limit })
+    }
+
+    /// The 8 bytes at `pos`, little-endian.
+    ///
+    /// # Safety
+    /// `pos < limit`.
+    #[inline(always)]
+    unsafe fn read64(self, pos: usize) -> u64 {
+        debug_assert!(pos < self.limit);
+        // SAFETY: `pos < limit` (the caller's promise) and `limit + 8 <= src.len()` (checked
+        // in `new`), so the 8 bytes are inside `src`; `read_unaligned` needs no alignment.
+        u64::from_le(unsafe { self.src.as_ptr().add(pos).cast::<u64>().read_unaligned() })
+    }
+
+    /// The 4 bytes at `pos`, little-endian.
+    ///
+    /// # Safety
+    /// `pos < limit`.
+    #[inline(always)]
+    unsafe fn read32(self, pos: usize) -> u32 {
+        debug_assert!(pos < self.limit);
+        // SAFETY: as in `read64`, with 4 bytes.
+        u32::from_le(unsafe { self.src.as_ptr().add(pos).cast::<u32>().read_unaligned() })
+    }
+
+    /// The hash of the `MLS` bytes at `pos` into `bits` bits.
+    ///
+    /// # Safety
+    /// `pos < limit`.
+    #[inline(always)]
+    unsafe fn hash<const MLS: u32>(self, pos: usize, bits: u32) -> usize {
+        // SAFETY: the caller's promise, passed on.
+        (unsafe {
+            match MLS {
+                4 => zstd_simd::hash4(self.read32(pos), bits),
+                5 => zstd_simd::hash5(self.read64(pos), bits),
+                6 => zstd_simd::hash6(self.read64(pos), bits),
+                7 => zstd_simd::hash7(self.read64(pos), bits),
+                _ => zstd_simd::hash8(self.read64(pos), bits),
+            }
+        }) as usize
+    }
+}
+
+/// A hash table of `1 << bits` positions, indexed by hashes of `bits` bits; an index is masked
+/// to the table (one `and`, where a bounds check is a compare and a branch, and the hash's
+/// range is not visible to the compiler).
+struct Table<'a> {
+    slots: &'a mut [u32],
+    mask: usize,
+}
+
+impl<'a> Table<'a> {
+    /// # Panics
+    /// If `slots` does not hold `1 << bits` entries.
+    fn new(slots: &'a mut [u32], bits: u32) -> Table<'a> {
+        assert_eq!(slots.len(), 1 << bits, "a table of 1 << {bits} slots");
+        Table {
+            mask: slots.len() - 1,
+            slots,
+        }
+    }
+
+    /// The position in slot `h`.
+    #[inline(always)]
+    fn get(&self, h: usize) -> usize {
+        debug_assert!(h <= self.mask);
+        // SAFETY: `h & mask < slots.len()`, a power of two (checked in `new`).
+        (unsafe { *self.slots.get_unchecked(h & self.mask) }) as usize
+    }
+
+    /// Puts `pos` in slot `h`.
+    #[inline(always)]
+    fn set(&mut self, h: usize, pos: usize) {
+        debug_assert!(h <= self.mask);
+        // SAFETY: as in `get`.
+        unsafe { *self.slots.get_unchecked_mut(h & self.mask) = pos as u32 }
+    }
 }
