@@ -163,6 +163,18 @@ pub(super) struct Matcher {
     /// Set after long stretches without a match: the rows then index only the positions
     /// searched, not every one (libzstd's lazy skipping).
     skipping: bool,
+    /// A row search's candidates (kept here: a fresh array would be zeroed every search).
+    candidates: Candidates,
+}
+
+/// Room for a row's candidates.
+#[derive(Debug)]
+struct Candidates([u32; 64]);
+
+impl Default for Candidates {
+    fn default() -> Candidates {
+        Candidates([0; 64])
+    }
 }
 
 /// How many positions ahead the rows' hashes are computed and their rows prefetched.
@@ -194,6 +206,32 @@ impl Rows {
             log,
             row_bits: p.hash_log.saturating_sub(log).min(24),
         }
+    }
+}
+
+/// Bit `i` set where `tags[i] == tag`: one byte-vector compare and mask extraction on
+/// x86_64 (the compiler does not find that form for a loop over the bytes).
+#[inline(always)]
+fn tag_mask(tags: &[u8; 16], tag: u8) -> u16 {
+    #[cfg(target_arch = "x86_64")]
+    {
+        use std::arch::x86_64::{
+            _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_set1_epi8,
+        };
+        // SAFETY: SSE2 is part of the x86_64 baseline; the load reads the 16 bytes of `tags`
+        // (`loadu` needs no alignment).
+        unsafe {
+            let row = _mm_loadu_si128(tags.as_ptr().cast());
+            _mm_movemask_epi8(_mm_cmpeq_epi8(row, _mm_set1_epi8(tag as i8))) as u16
+        }
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        let mut mask = 0u16;
+        for (i, &t) in tags.iter().enumerate() {
+            mask |= u16::from(t == tag) << i;
+        }
+        mask
     }
 }
 
@@ -558,7 +596,7 @@ impl Matcher {
 
     /// Adds the positions up to `target` (exclusive) to the rows, through the hash cache;
     /// of a long run (a long match's inside), only its first and last positions.
-    #[inline]
+    #[inline(always)]
     fn update_rows(&mut self, src: &[u8], target: usize, limit: usize, mls: u32, rows: Rows) {
         let mut pos = self.next_to_update;
         if target.saturating_sub(pos) > SKIP_THRESHOLD {
@@ -604,11 +642,10 @@ impl Matcher {
         let tags = &self.tags[self.tag_start + base..][..entries];
         let positions = &self.hash[self.row_start + base..][..entries];
         let head = u32::from(tags[0]);
-        // Which slots carry the tag (the compiler turns this into byte-vector compares),
-        // rotated so that bit 0 is the head, the newest entry.
+        // Which slots carry the tag, rotated so that bit 0 is the head, the newest entry.
         let mut found = 0u64;
-        for (i, &t) in tags.iter().enumerate() {
-            found |= u64::from(t == tag) << i;
+        for (k, chunk) in tags.chunks_exact(16).enumerate() {
+            found |= u64::from(tag_mask(chunk.try_into().expect("16 tags"), tag)) << (16 * k);
         }
         // Slot 0 holds the head, not a tag.
         found &= !1;
@@ -620,7 +657,7 @@ impl Matcher {
         found = ((found >> head) | (found << ((entries as u32 - head) & 63))) & full;
         // The candidates, newest first, their bytes prefetched before any is compared (the
         // compares then overlap the cache misses instead of waiting on each in turn).
-        let mut cands = [0u32; 64];
+        let cands = &mut self.candidates.0;
         let mut n = 0;
         while found != 0 && n < attempts {
             let slot = (found.trailing_zeros() + head) as usize & (entries - 1);
@@ -644,8 +681,8 @@ impl Matcher {
         }
         let (mut best_len, mut best_off) = (0, 0);
         let max_len = end - ip;
-        for &cand in &cands[..n] {
-            let cand = cand as usize;
+        for k in 0..n {
+            let cand = self.candidates.0[k] as usize;
             // Only a candidate that also matches at the current best length can beat it.
             if src[cand + best_len.min(max_len - 1)] == src[ip + best_len.min(max_len - 1)] {
                 let len = count(src, cand, ip, end);

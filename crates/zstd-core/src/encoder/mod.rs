@@ -740,6 +740,32 @@ mod tests {
     }
 
     #[test]
+    fn every_strategy_round_trips() {
+        // Text with repeats near and far, so every finder finds matches and repeat offsets.
+        let scale = if cfg!(miri) { 20 } else { 1 };
+        let mut text = Vec::new();
+        let mut x = 7u64;
+        for i in 0..4000 / scale {
+            x = x.wrapping_mul(6364136223846793005).wrapping_add(1);
+            let word = ["alpha ", "beta ", "gamma ", "delta ", "epsilon "][(x >> 60) as usize % 5];
+            text.extend_from_slice(word.as_bytes());
+            if i % 7 == 0 {
+                text.extend_from_slice(format!("{} ", x >> 50).as_bytes());
+            }
+        }
+        // fast (with acceleration), fast, dfast, greedy, lazy, lazy2 (rows of 16, 32, 64).
+        for level in [-5, 1, 3, 5, 6, 8, 12, 16] {
+            let out = round_trip(&text, level);
+            assert!(
+                out.len() < text.len() / 2,
+                "level {level}: {} of {}",
+                out.len(),
+                text.len()
+            );
+        }
+    }
+
+    #[test]
     fn frames_of_every_block_kind_decode() {
         round_trip(b"", 3);
         round_trip(b"a", 3);
