@@ -193,37 +193,55 @@ struct SeqTable {
 }
 
 impl SeqTable {
-    fn from_distribution(
-        dist: &Distribution,
-        kind: Kind,
-        scratch: &mut Vec<fse::Entry>,
-    ) -> Result<Self> {
+    fn from_distribution(dist: &Distribution, kind: Kind) -> Result<Self> {
         let mut entries = vec![SeqEntry::default(); SEQ_TABLE_SIZE];
-        let log = fill(&mut entries, dist, kind, scratch)?;
+        let log = fill(&mut entries, dist, kind)?;
         entries.truncate(1 << log);
         Ok(Self { entries, log })
     }
 }
 
+/// The most symbols a sequence code distribution has (match lengths: 0 to 52).
+const MAX_CODES: usize = 53;
+
 /// Builds the table of `dist` into `slot` (the first `1 << log` entries); returns the log.
-fn fill(
-    slot: &mut [SeqEntry],
-    dist: &Distribution,
-    kind: Kind,
-    scratch: &mut Vec<fse::Entry>,
-) -> Result<u32> {
-    fse::build_table(dist, scratch)?;
-    debug_assert!(
-        scratch.len() <= SEQ_TABLE_SIZE,
-        "accuracy logs are at most 9"
-    );
-    for (entry, e) in slot.iter_mut().zip(scratch.iter()) {
-        let (base, extra) = kind.code(e.symbol)?;
+///
+/// One pass over the spread cells (RFC 8878 §4.1.1.1), each cell's state and code resolved
+/// at once from per-symbol values: a block with new tables builds up to three, so this is on
+/// the decoder's per-block path.
+fn fill(slot: &mut [SeqEntry], dist: &Distribution, kind: Kind) -> Result<u32> {
+    let size = 1usize << dist.log;
+    let mut cells = [0u8; SEQ_TABLE_SIZE];
+    let cells = cells
+        .get_mut(..size)
+        .ok_or(Error::CorruptFse("accuracy log above 9"))?;
+    if !fse::spread(dist, cells) {
+        return Err(Error::CorruptFse("distribution does not fill the table"));
+    }
+    // Per symbol: the code's baseline and extra bits, and the next state count (a
+    // "less than one" symbol has one state).
+    let mut codes = [(0u32, 0u8); MAX_CODES];
+    let mut next = [0u16; MAX_CODES];
+    let counts = &dist.counts[..dist.symbols];
+    if counts.len() > MAX_CODES {
+        return Err(Error::CorruptSequences("sequence code above its maximum"));
+    }
+    for (s, &c) in counts.iter().enumerate() {
+        codes[s] = kind.code(s as u8)?;
+        next[s] = if c == -1 { 1 } else { c.max(0) as u16 };
+    }
+    for (entry, &symbol) in slot.iter_mut().zip(cells.iter()) {
+        // `spread` only writes symbols below `dist.symbols <= MAX_CODES`.
+        let s = usize::from(symbol);
+        let n = next[s];
+        next[s] += 1;
+        let nb_bits = dist.log - (15 - n.leading_zeros());
+        let (base, extra) = codes[s];
         *entry = SeqEntry {
             base,
             extra,
-            nb_bits: e.nb_bits,
-            next: e.new_state_base,
+            nb_bits: nb_bits as u8,
+            next: ((u32::from(n) << nb_bits) - size as u32) as u16,
         };
     }
     Ok(dist.log)
@@ -231,10 +249,8 @@ fn fill(
 
 /// The predefined tables (literal lengths, offsets, match lengths), built once per process.
 static PREDEFINED: std::sync::LazyLock<[SeqTable; 3]> = std::sync::LazyLock::new(|| {
-    let mut scratch = Vec::new();
     [Kind::LiteralLength, Kind::Offset, Kind::MatchLength].map(|k| {
-        SeqTable::from_distribution(&k.predefined(), k, &mut scratch)
-            .expect("predefined distributions are valid")
+        SeqTable::from_distribution(&k.predefined(), k).expect("predefined distributions are valid")
     })
 });
 
@@ -249,7 +265,6 @@ pub(crate) struct Tables {
     pub(crate) logs: [u32; 3],
     /// Whether each table holds something `Repeat_Mode` may reuse.
     pub(crate) valid: [bool; 3],
-    scratch: Vec<fse::Entry>,
 }
 
 impl Default for Tables {
@@ -258,7 +273,6 @@ impl Default for Tables {
             entries: Box::new([SeqEntry::default(); 3 * SEQ_TABLE_SIZE]),
             logs: [0; 3],
             valid: [false; 3],
-            scratch: Vec::new(),
         }
     }
 }
@@ -368,7 +382,7 @@ impl Tables {
             }
             2 => {
                 let (dist, used) = Distribution::read(src, kind.max_symbol(), kind.max_log())?;
-                self.logs[index] = fill(entries, &dist, kind, &mut self.scratch)?;
+                self.logs[index] = fill(entries, &dist, kind)?;
                 used
             }
             _ => {
@@ -396,7 +410,7 @@ impl Tables {
             let max_symbol = kind.max_symbol();
             let (dist, used) = Distribution::read(&src[pos..], max_symbol, kind.max_log())?;
             let entries = slot(&mut self.entries, index);
-            self.logs[index] = fill(entries, &dist, kind, &mut self.scratch)?;
+            self.logs[index] = fill(entries, &dist, kind)?;
             self.valid[index] = true;
             pos += used;
         }
