@@ -215,18 +215,18 @@ impl Table {
     fn build_pairs(&mut self) {
         let single = &*self.entries;
         // (symbol, length, start) of each run.
-        let mut runs = [(0u8, 0u32, 0usize); 256];
+        let mut runs = [(0u8, 0u8, 0u16); 256];
         let mut count = 0;
         let mut idx = 0;
         while idx < TABLE_SIZE && count < runs.len() {
             let e = single[idx];
-            let len = u32::from(e.nb_bits());
-            if len == 0 || len > TABLE_LOG {
+            let len = e.nb_bits();
+            if len == 0 || u32::from(len) > TABLE_LOG {
                 break;
             }
-            runs[count] = (e.symbol(), len, idx);
+            runs[count] = (e.symbol(), len, idx as u16);
             count += 1;
-            idx += 1 << (TABLE_LOG - len);
+            idx += 1 << (TABLE_LOG - u32::from(len));
         }
         if idx != TABLE_SIZE {
             // Not a table `read_description` built; decode with the one-symbol entries.
@@ -237,16 +237,26 @@ impl Table {
             return;
         }
         let runs = &runs[..count];
+        // `fit[room]`: the first run whose code fits in `room` bits; every later one fits too
+        // (lengths do not increase along the table).
+        let mut fit = [0usize; TABLE_LOG as usize];
+        let mut j = count;
+        for (room, f) in fit.iter_mut().enumerate() {
+            while j > 0 && usize::from(runs[j - 1].1) <= room {
+                j -= 1;
+            }
+            *f = j;
+        }
         for &(s1, l1, a1) in runs {
-            let room = TABLE_LOG - l1;
-            // The first run whose code fits in `room` bits: every later one fits too.
-            let fit = runs.partition_point(|&(_, l2, _)| l2 > room);
-            let no_second = runs.get(fit).map_or(TABLE_SIZE, |&(_, _, a2)| a2) >> l1;
+            let (a1, l1) = (usize::from(a1), u32::from(l1));
+            let room = (TABLE_LOG - l1) as usize;
+            let fit = if room < fit.len() { fit[room] } else { 0 };
+            let no_second = runs.get(fit).map_or(TABLE_SIZE, |r| usize::from(r.2)) >> l1;
             self.pairs[a1..a1 + no_second].fill(Pair::new([s1, 0], l1 as u8, 1));
             for &(s2, l2, a2) in &runs[fit..] {
-                let from = a1 + (a2 >> l1);
-                let n2 = (1usize << (TABLE_LOG - l2)) >> l1;
-                self.pairs[from..from + n2].fill(Pair::new([s1, s2], (l1 + l2) as u8, 2));
+                let from = a1 + (usize::from(a2) >> l1);
+                let n2 = (1usize << (TABLE_LOG - u32::from(l2))) >> l1;
+                self.pairs[from..from + n2].fill(Pair::new([s1, s2], l1 as u8 + l2, 2));
             }
         }
         self.pairs_built = true;
