@@ -420,7 +420,8 @@ impl Table {
 /// The fast loop over four streams: each iteration reloads every stream and calls `step`
 /// `PER_RELOAD` times on each, in turn, so the four streams' lookups overlap in the CPU.
 /// `step` decodes from the stream's bits (sentinel form, see [`BackwardBits::to_sentinel`])
-/// to the output pointer and returns it advanced, by at most `per_iteration / PER_RELOAD`.
+/// to the output pointer and returns it advanced, by at least 1 and at most
+/// `per_iteration / PER_RELOAD` (every entry of both tables decodes one or two symbols).
 ///
 /// The number of iterations is worked out before running them, so the loop itself checks
 /// nothing: a reload moves a stream back at most 7 bytes (it had consumed at most
@@ -464,8 +465,8 @@ fn fast_loop(
             }
         }
         // The loop ends on stream 3's output pointer, which each iteration advances by at
-        // least `PER_RELOAD` (one symbol per step), so it runs at most `iterations` times; no
-        // counter to keep in a register (all fifteen are in use).
+        // least `PER_RELOAD` (`step` advances it at least 1), so it runs at least once and at
+        // most `iterations` times; no counter to keep in a register (all fifteen are in use).
         // SAFETY: `op[3] + iterations * per_iteration <= base + ends[3]`, in the buffer.
         let op_limit = unsafe { op[3].add(iterations * PER_RELOAD) };
         loop {
