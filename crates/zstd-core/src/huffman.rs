@@ -613,6 +613,10 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(
+        miri,
+        ignore = "safe code only; 400 table builds take many minutes under miri"
+    )]
     fn pairs_built_by_runs_match_their_definition() {
         // Trees of every depth from 1 to 11 bits, flat and skewed, with gaps between symbols.
         let mut trees: Vec<Vec<u8>> =
