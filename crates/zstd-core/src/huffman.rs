@@ -249,8 +249,8 @@ impl Table {
         }
         for &(s1, l1, a1) in runs {
             let (a1, l1) = (usize::from(a1), u32::from(l1));
-            let room = (TABLE_LOG - l1) as usize;
-            let fit = if room < fit.len() { fit[room] } else { 0 };
+            // `l1 >= 1`, so `room <= 10` indexes `fit`.
+            let fit = fit[(TABLE_LOG - l1) as usize];
             let no_second = runs.get(fit).map_or(TABLE_SIZE, |r| usize::from(r.2)) >> l1;
             self.pairs[a1..a1 + no_second].fill(Pair::new([s1, 0], l1 as u8, 1));
             for &(s2, l2, a2) in &runs[fit..] {
