@@ -221,11 +221,18 @@ impl<'a> ForwardBits<'a> {
     /// The next `n` bits (`n <= 32`), without consuming them.
     pub(crate) fn peek(&self, n: u32) -> u32 {
         let byte = self.bit_pos / 8;
-        let mut bytes = [0u8; 8];
-        let end = (byte + 8).min(self.src.len());
-        if byte < end {
-            bytes[..end - byte].copy_from_slice(&self.src[byte..end]);
-        }
+        let bytes = match self.src.get(byte..byte.saturating_add(8)) {
+            Some(b) => b.try_into().expect("8 bytes"),
+            None => {
+                // The last bytes, zeros past the end.
+                let mut bytes = [0u8; 8];
+                let end = (byte + 8).min(self.src.len());
+                if byte < end {
+                    bytes[..end - byte].copy_from_slice(&self.src[byte..end]);
+                }
+                bytes
+            }
+        };
         let v = u64::from_le_bytes(bytes) >> (self.bit_pos % 8);
         (v & ((1u64 << n) - 1)) as u32
     }

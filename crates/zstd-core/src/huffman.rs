@@ -138,22 +138,37 @@ impl Table {
     /// Builds the table from the weights of symbols `0..weights.len()`; the last symbol's weight
     /// is implied (it completes the sum to a power of two).
     fn build(&mut self, weights: &[u8]) -> Result<()> {
-        if weights.len() > 255 {
+        let n = weights.len();
+        if n > 255 {
             return Err(Error::CorruptHuffman("more than 255 weights"));
         }
-        let mut total: u32 = 0;
-        let mut rank = [0u32; 13];
-        for &w in weights {
-            if w > MAX_BITS as u8 {
-                return Err(Error::CorruptHuffman(
-                    "weight above the maximum code length",
-                ));
-            }
-            if w > 0 {
-                total += 1 << (w - 1);
-                rank[w as usize] += 1;
+        // The weights, the last symbol's (set below, once known) and zeros up to a multiple
+        // of 4, taken as four quarters side by side: counting and sorting keep a count per
+        // weight, and neighbouring symbols mostly have equal weights, so one set of counts
+        // would chain every increment on the previous one's store; four sets make four
+        // independent chains. No branch per weight either (zero weights are irregular).
+        let mut all = [0u8; 256];
+        all[..n].copy_from_slice(weights);
+        let quarter = (n + 1).div_ceil(4);
+        let mut ranks = [[0u32; 16]; 4];
+        let mut highest = 0u8;
+        for i in 0..quarter {
+            for (k, rank) in ranks.iter_mut().enumerate() {
+                let w = all[(k * quarter + i) & 255];
+                highest = highest.max(w);
+                rank[usize::from(w & 15)] += 1;
             }
         }
+        if highest > MAX_BITS as u8 {
+            return Err(Error::CorruptHuffman(
+                "weight above the maximum code length",
+            ));
+        }
+        let mut rank = [0u32; 16];
+        for (w, r) in rank.iter_mut().enumerate() {
+            *r = ranks.iter().map(|q| q[w]).sum();
+        }
+        let total: u32 = (1..=MAX_BITS as usize).map(|w| rank[w] << (w - 1)).sum();
         if total == 0 {
             return Err(Error::CorruptHuffman("all weights are zero"));
         }
@@ -168,7 +183,13 @@ impl Table {
             ));
         }
         let last_weight = (31 - rest.leading_zeros() + 1) as u8;
-        rank[last_weight as usize] += 1;
+        let last = usize::from(last_weight);
+        // The last symbol, `n`, was counted with weight 0.
+        all[n] = last_weight;
+        ranks[n / quarter][0] -= 1;
+        ranks[n / quarter][last] += 1;
+        rank[0] -= 1;
+        rank[last] += 1;
         // A complete prefix code has an even number (at least two) of longest codes.
         if rank[1] < 2 || rank[1] % 2 != 0 {
             return Err(Error::CorruptHuffman(
@@ -176,29 +197,57 @@ impl Table {
             ));
         }
         self.max_bits = max_bits;
+        self.pairs_built = false;
         // Codes are given from the lowest weight up, symbols in order within a weight; a symbol
         // of weight `w` covers `2^(w-1)` consecutive entries of a `max_bits` table, scaled up
-        // to the 11-bit table.
+        // to the 11-bit table. The symbols are first sorted by weight (weight 0 last, unused;
+        // within a weight the quarters in order, so the symbols stay in order), so that each
+        // weight's runs, all of one length, are filled by one specialized loop.
+        let mut next = [[0usize; 16]; 4];
+        let mut at = 0;
+        for w in (1..=max_bits as usize).chain(std::iter::once(0)) {
+            for (k, rank) in ranks.iter().enumerate() {
+                next[k][w] = at;
+                at += rank[w] as usize;
+            }
+        }
+        debug_assert_eq!(at, 4 * quarter);
+        let mut sorted = [0u8; 256];
+        for i in 0..quarter {
+            for (k, next) in next.iter_mut().enumerate() {
+                let symbol = (k * quarter + i) & 255;
+                let slot = &mut next[usize::from(all[symbol] & 15)];
+                sorted[*slot & 255] = symbol as u8;
+                *slot += 1;
+            }
+        }
         let scale = TABLE_LOG - max_bits;
-        let mut start = [0usize; 13];
         let mut pos = 0usize;
+        let mut first = 0usize;
         for w in 1..=max_bits as usize {
-            start[w] = pos;
-            pos += (rank[w] as usize) << (w - 1 + scale as usize);
+            let symbols = &sorted[first..first + rank[w] as usize];
+            first += rank[w] as usize;
+            let nb_bits = (max_bits + 1 - w as u32) as u8;
+            let len = 1usize << (w - 1 + scale as usize);
+            // Runs of a constant length per arm, so each fill is a few fixed stores.
+            macro_rules! runs {
+                ($len:expr) => {
+                    for &s in symbols {
+                        self.entries[pos..pos + $len].fill(Entry::new(s, nb_bits));
+                        pos += $len;
+                    }
+                };
+            }
+            match len {
+                1 => runs!(1),
+                2 => runs!(2),
+                4 => runs!(4),
+                8 => runs!(8),
+                16 => runs!(16),
+                _ => runs!(len),
+            }
         }
         debug_assert_eq!(pos, TABLE_SIZE);
-        self.pairs_built = false;
-        let all = weights.iter().copied().chain(std::iter::once(last_weight));
-        for (symbol, w) in all.enumerate() {
-            if w == 0 {
-                continue;
-            }
-            let len = 1usize << (u32::from(w) - 1 + scale);
-            let entry = Entry::new(symbol as u8, (max_bits + 1 - u32::from(w)) as u8);
-            let at = start[w as usize];
-            self.entries[at..at + len].fill(entry);
-            start[w as usize] += len;
-        }
         Ok(())
     }
 
@@ -542,6 +591,18 @@ pub(crate) fn read_weights(
     let table = &fse_table[..];
     let mut states = [bits.read(log) as usize, bits.read(log) as usize];
     let mut n = 0;
+    // Four symbols per reload while at least 8 bytes lie below the loaded ones: a reload then
+    // leaves at least 57 bits, and four updates read at most 24 (accuracy log at most 6), so
+    // none can run past the stream's start.
+    while n + 4 < 255 && bits.can_reload_fast() {
+        bits.reload_fast();
+        for k in [0, 1, 0, 1] {
+            let e = table[states[k]];
+            weights[n] = e.symbol;
+            n += 1;
+            states[k] = usize::from(e.new_state_base) + bits.read(u32::from(e.nb_bits)) as usize;
+        }
+    }
     let mut k = 0;
     // The states take turns: each yields a symbol, then reads its update; when an update reads
     // past the end of the stream, the other state yields its last symbol and decoding ends.
@@ -612,13 +673,9 @@ mod tests {
             .collect()
     }
 
-    #[test]
-    #[cfg_attr(
-        miri,
-        ignore = "safe code only; 400 table builds take many minutes under miri"
-    )]
-    fn pairs_built_by_runs_match_their_definition() {
-        // Trees of every depth from 1 to 11 bits, flat and skewed, with gaps between symbols.
+    /// Trees of every depth from 1 to 11 bits, flat and skewed, with gaps between symbols, of
+    /// 1 to 255 weights.
+    fn sample_trees() -> Vec<Vec<u8>> {
         let mut trees: Vec<Vec<u8>> =
             vec![vec![1], vec![4, 3, 2, 0, 1], vec![1; 255], vec![2, 1, 1]];
         // A chain: weights 11, 10, ..., 1 then the implied last (depths 1..11).
@@ -650,6 +707,62 @@ mod tests {
             }
             trees.push(w);
         }
+        trees
+    }
+
+    /// The table by the format's definition (RFC 8878 §4.2.1.3): symbols sorted by weight,
+    /// in order within a weight, zero weights left out; codes handed out from the lowest
+    /// weight up, each a run of `2^(w-1)` entries of a `max_bits` table (scaled to 11 bits).
+    fn entries_by_definition(weights: &[u8], max_bits: u32) -> Vec<Entry> {
+        let total: u32 = weights
+            .iter()
+            .filter(|&&w| w > 0)
+            .map(|&w| 1 << (w - 1))
+            .sum();
+        let rest = (1 << max_bits) - total;
+        let mut all: Vec<(u8, u8)> = weights.iter().copied().zip(0..=255).collect();
+        all.push((rest.trailing_zeros() as u8 + 1, weights.len() as u8));
+        all.retain(|&(w, _)| w > 0);
+        all.sort_by_key(|&(w, _)| w); // stable: symbols stay in order within a weight
+        let mut table = Vec::new();
+        for (w, s) in all {
+            let run = 1 << (u32::from(w) - 1 + TABLE_LOG - max_bits);
+            table.extend(std::iter::repeat_n(
+                Entry::new(s, (max_bits + 1 - u32::from(w)) as u8),
+                run,
+            ));
+        }
+        table
+    }
+
+    #[test]
+    #[cfg_attr(
+        miri,
+        ignore = "safe code only; 400 table builds take many minutes under miri"
+    )]
+    fn tables_match_their_definition() {
+        let mut built = 0;
+        for w in &sample_trees() {
+            let mut t = Table::default();
+            if t.build(w).is_err() {
+                continue;
+            }
+            assert!(
+                t.entries[..] == entries_by_definition(w, t.max_bits)[..],
+                "weights {w:?}"
+            );
+            built += 1;
+        }
+        assert!(built >= 300, "only {built} valid trees");
+    }
+
+    #[test]
+    #[cfg_attr(
+        miri,
+        ignore = "safe code only; 400 table builds take many minutes under miri"
+    )]
+    fn pairs_built_by_runs_match_their_definition() {
+        let trees = sample_trees();
         let mut built = 0;
         for w in &trees {
             let mut t = Table::default();

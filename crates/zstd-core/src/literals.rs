@@ -31,12 +31,7 @@ impl Literals {
 
     /// Makes room for `n` literals plus the slack; the buffer stays initialized.
     fn prepare(&mut self, n: usize) -> &mut [u8] {
-        let need = n + WILDCOPY_SLACK;
-        if self.buf.len() < need {
-            self.buf.resize(need, 0);
-        }
-        self.len = n;
-        &mut self.buf[..n]
+        prepare(&mut self.buf, &mut self.len, n)
     }
 
     /// Reads a Huffman tree description (a dictionary's, or a compressed block's).
@@ -135,18 +130,27 @@ impl Literals {
                     }
                     data
                 };
-                // Borrow the table and the output separately.
-                let mut table = std::mem::take(&mut self.huffman);
-                let out = self.prepare(regenerated);
-                let result = if four {
-                    table.decode_4_streams(streams, out)
+                // The table and the output are borrowed separately (taking the table out
+                // would allocate and zero a new one per block).
+                let out = prepare(&mut self.buf, &mut self.len, regenerated);
+                if four {
+                    self.huffman.decode_4_streams(streams, out)?;
                 } else {
-                    table.decode_stream(streams, out)
-                };
-                self.huffman = table;
-                result?;
+                    self.huffman.decode_stream(streams, out)?;
+                }
                 Ok(header + compressed)
             }
         }
     }
+}
+
+/// Makes `buf` hold `n` literals plus the slack (it stays initialized) and sets `len` to `n`;
+/// returns the literals' part.
+fn prepare<'a>(buf: &'a mut Vec<u8>, len: &mut usize, n: usize) -> &'a mut [u8] {
+    let need = n + WILDCOPY_SLACK;
+    if buf.len() < need {
+        buf.resize(need, 0);
+    }
+    *len = n;
+    &mut buf[..n]
 }

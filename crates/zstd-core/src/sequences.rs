@@ -265,6 +265,9 @@ pub(crate) struct Tables {
     pub(crate) logs: [u32; 3],
     /// Whether each table holds something `Repeat_Mode` may reuse.
     pub(crate) valid: [bool; 3],
+    /// Whether each table's entries are the predefined table's, so that `Predefined_Mode`
+    /// need not copy them again (small frames use it in every block).
+    predefined: [bool; 3],
 }
 
 impl Default for Tables {
@@ -273,6 +276,7 @@ impl Default for Tables {
             entries: Box::new([SeqEntry::default(); 3 * SEQ_TABLE_SIZE]),
             logs: [0; 3],
             valid: [false; 3],
+            predefined: [false; 3],
         }
     }
 }
@@ -305,6 +309,7 @@ impl Tables {
         }
         self.logs = other.logs;
         self.valid = other.valid;
+        self.predefined = other.predefined;
     }
 
     /// Reads the section header and the table descriptions, updating the tables.
@@ -359,10 +364,15 @@ impl Tables {
 
     fn read_table(&mut self, kind: Kind, index: usize, mode: u8, src: &[u8]) -> Result<usize> {
         let entries = slot(&mut self.entries, index);
+        // Cleared before anything is written: a description that fails half-way leaves the
+        // table marked as not predefined.
+        let was_predefined = std::mem::replace(&mut self.predefined[index], false);
         let used = match mode {
             0 => {
                 let table = &PREDEFINED[index];
-                entries[..table.entries.len()].copy_from_slice(&table.entries);
+                if !was_predefined {
+                    entries[..table.entries.len()].copy_from_slice(&table.entries);
+                }
                 self.logs[index] = table.log;
                 0
             }
@@ -395,6 +405,7 @@ impl Tables {
             }
         };
         self.valid[index] = true;
+        self.predefined[index] = mode == 0 || (mode == 3 && was_predefined);
         Ok(used)
     }
 
@@ -410,6 +421,7 @@ impl Tables {
             let max_symbol = kind.max_symbol();
             let (dist, used) = Distribution::read(&src[pos..], max_symbol, kind.max_log())?;
             let entries = slot(&mut self.entries, index);
+            self.predefined[index] = false;
             self.logs[index] = fill(entries, &dist, kind)?;
             self.valid[index] = true;
             pos += used;
