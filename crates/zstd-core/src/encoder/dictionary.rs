@@ -2,7 +2,7 @@
 //! zstd-format dictionaries the entropy tables and repeat offsets the decoder starts with.
 
 use super::huffman::HufTable;
-use super::{Entropy, SeqTable};
+use super::{Entropy, Kept, SeqTable};
 use crate::error::Error;
 use crate::fse::Distribution;
 use crate::sequences::Kind;
@@ -57,7 +57,7 @@ impl EncoderDictionary {
         ] {
             let (dist, used) = Distribution::read(&bytes[pos..], kind.max_symbol(), kind.max_log())
                 .map_err(|_| bad("invalid FSE table"))?;
-            dict.entropy.seq[slot] = Some(SeqTable::new(&dist));
+            dict.entropy.seq[slot] = Some(Kept::Described(SeqTable::new(&dist)));
             pos += used;
         }
         for (r, b) in dict

@@ -373,7 +373,7 @@ impl Encoder {
 
     /// Writes the sequences section, each code with the cheapest of the predefined table, RLE,
     /// a new table and the previous block's table; returns the tables the decoder keeps.
-    fn write_sequences(&mut self, out: &mut Vec<u8>) -> [Option<SeqTable>; 3] {
+    fn write_sequences(&mut self, out: &mut Vec<u8>) -> [Option<Kept>; 3] {
         let n = self.store.seqs.len();
         match n {
             0..=127 => out.push(n as u8),
@@ -401,7 +401,7 @@ impl Encoder {
         }));
         // Kinds in the order of the section: literal lengths, offsets, match lengths.
         let mut modes = 0u8;
-        let mut chosen: [Option<SeqTable>; 3] = [None, None, None];
+        let mut chosen: [Option<Kept>; 3] = [None, None, None];
         let mode_byte = out.len();
         out.push(0);
         for k in 0..3 {
@@ -410,7 +410,9 @@ impl Encoder {
                 n,
                 SEQ_MAX_LOG[k],
                 &self.predefined[k],
-                self.entropy.seq[k].as_ref(),
+                self.entropy.seq[k]
+                    .as_ref()
+                    .map(|t| t.table(&self.predefined[k])),
                 out,
             );
             modes |= mode << (6 - 2 * k);
@@ -422,6 +424,7 @@ impl Encoder {
                 .as_ref()
                 .or(self.entropy.seq[k].as_ref())
                 .expect("repeat mode is chosen only with a previous table")
+                .table(&self.predefined[k])
                 .table
         });
         // Per sequence at most 26 bits of states (logs 9, 8 and 9) and 16 + 16 + 31 extra
@@ -587,7 +590,7 @@ fn choose_table(
     predefined: &SeqTable,
     previous: Option<&SeqTable>,
     out: &mut Vec<u8>,
-) -> (u8, Option<SeqTable>) {
+) -> (u8, Option<Kept>) {
     let present = hist.iter().filter(|&&c| c > 0).count();
     let top = hist.iter().rposition(|&c| c > 0).unwrap_or(0);
     let predefined_bits = entropy::estimate_bits(hist, &predefined.costs);
@@ -607,7 +610,7 @@ fn choose_table(
                 symbols: top + 1,
                 log: 0,
             };
-            return (1, Some(SeqTable::new(&dist)));
+            return (1, Some(Kept::Described(SeqTable::new(&dist))));
         }
     }
     let mut fresh = None;
@@ -632,11 +635,11 @@ fn choose_table(
     if repeat_bits <= predefined_bits && repeat_bits <= fresh_bits {
         (3, None)
     } else if predefined_bits <= fresh_bits {
-        (0, Some(predefined.clone()))
+        (0, Some(Kept::Predefined))
     } else {
         let dist = fresh.expect("a finite cost comes from a table");
         entropy::write_description(&dist, out);
-        (2, Some(SeqTable::new(&dist)))
+        (2, Some(Kept::Described(SeqTable::new(&dist))))
     }
 }
 
@@ -697,7 +700,25 @@ impl FrameHeaderFields {
 struct Entropy {
     huffman: Option<HufTable>,
     /// Literal-length, offset and match-length tables.
-    seq: [Option<SeqTable>; 3],
+    seq: [Option<Kept>; 3],
+}
+
+/// A sequence table the decoder holds: the predefined one (not copied: it never changes) or
+/// one a block described.
+#[derive(Clone, Debug)]
+enum Kept {
+    Predefined,
+    Described(SeqTable),
+}
+
+impl Kept {
+    /// The table, `predefined` standing for the predefined one.
+    fn table<'a>(&'a self, predefined: &'a SeqTable) -> &'a SeqTable {
+        match self {
+            Kept::Predefined => predefined,
+            Kept::Described(t) => t,
+        }
+    }
 }
 
 #[cfg(test)]
