@@ -706,6 +706,10 @@ struct Entropy {
 /// A sequence table the decoder holds: the predefined one (not copied: it never changes) or
 /// one a block described.
 #[derive(Clone, Debug)]
+#[allow(
+    clippy::large_enum_variant,
+    reason = "boxing the table would allocate per block; a reused compressor allocates nothing"
+)]
 enum Kept {
     Predefined,
     Described(SeqTable),
