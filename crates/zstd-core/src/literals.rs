@@ -29,11 +29,6 @@ impl Literals {
         self.len
     }
 
-    /// Makes room for `n` literals plus the slack; the buffer stays initialized.
-    fn prepare(&mut self, n: usize) -> &mut [u8] {
-        prepare(&mut self.buf, &mut self.len, n)
-    }
-
     /// Reads a Huffman tree description (a dictionary's, or a compressed block's).
     pub(crate) fn read_huffman(&mut self, src: &[u8]) -> Result<usize> {
         let used = self.huffman.read_description(src, &mut self.fse_scratch)?;
@@ -75,13 +70,13 @@ impl Literals {
                     let data = block.get(header..header + size).ok_or(Error::Truncated {
                         what: "raw literals",
                     })?;
-                    self.prepare(size).copy_from_slice(data);
+                    prepare(&mut self.buf, &mut self.len, size).copy_from_slice(data);
                     Ok(header + size)
                 } else {
                     let value = *block.get(header).ok_or(Error::Truncated {
                         what: "RLE literals",
                     })?;
-                    self.prepare(size).fill(value);
+                    prepare(&mut self.buf, &mut self.len, size).fill(value);
                     Ok(header + 1)
                 }
             }

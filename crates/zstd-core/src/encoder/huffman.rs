@@ -259,17 +259,14 @@ fn code_lengths(counts: &[u32; 256], limit: u32, lens: &mut [u8; 256]) -> bool {
     if n < 2 {
         return false;
     }
-    let keys = &mut keys[..n];
-    keys.sort_unstable();
-    let leaves: [(u32, u8); 256] =
-        std::array::from_fn(|i| keys.get(i).map_or((0, 0), |&k| ((k >> 8) as u32, k as u8)));
-    let leaves = &leaves[..n];
+    let leaves = &mut keys[..n];
+    leaves.sort_unstable();
     // Two queues: the sorted leaves (nodes 0..n) and the internal nodes (n..), made in
     // increasing weight order.
     let mut weight = [0u64; 511];
     let mut parent = [0u16; 511];
-    for (w, &(c, _)) in weight.iter_mut().zip(leaves.iter()) {
-        *w = u64::from(c);
+    for (w, &key) in weight.iter_mut().zip(leaves.iter()) {
+        *w = key >> 8;
     }
     let (mut leaf, mut inner) = (0, n);
     for node in n..2 * n - 1 {
@@ -297,8 +294,8 @@ fn code_lengths(counts: &[u32; 256], limit: u32, lens: &mut [u8; 256]) -> bool {
     if len.iter().any(|&l| l > limit) {
         limit_lengths(len, limit);
     }
-    for (&l, &(_, s)) in len.iter().zip(leaves.iter()) {
-        lens[usize::from(s)] = l as u8;
+    for (&l, &key) in len.iter().zip(leaves.iter()) {
+        lens[usize::from(key as u8)] = l as u8;
     }
     true
 }
