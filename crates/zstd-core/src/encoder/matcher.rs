@@ -417,19 +417,19 @@ impl Matcher {
             let mut h0 = hash(ip0);
             let mut h1 = hash(ip1);
             let mut cand = table.get(h0);
-            // (match start, its source) once found.
-            let (m, c) = loop {
+            // (match start, its source, bytes known equal) once found.
+            let (m, c, known) = loop {
                 table.set(h0, ip0);
                 let rep = store.reps[0] as usize;
                 if repeats(ip2, rep) {
                     // ip2 - 1 is past the anchor: ip2 >= ip0 + 2.
                     let back = usize::from(src[ip2 - 1] == src[ip2 - 1 - rep]);
                     table.set(h1, ip1);
-                    break (ip2 - back, ip2 - back - rep);
+                    break (ip2 - back, ip2 - back - rep, 4 + back);
                 }
                 if found(cand, ip0) {
                     table.set(h1, ip1);
-                    break (ip0, cand);
+                    break (ip0, cand, 4);
                 }
                 cand = table.get(h1);
                 h0 = h1;
@@ -440,7 +440,7 @@ impl Matcher {
                 table.set(h0, ip0);
                 if found(cand, ip0) {
                     table.set(h1, ip1);
-                    break (ip0, cand);
+                    break (ip0, cand, 4);
                 }
                 cand = table.get(h1);
                 h0 = h1;
@@ -457,7 +457,7 @@ impl Matcher {
                     break 'search;
                 }
             };
-            let (m, c, len) = extend_back(src, anchor, m, c, end);
+            let (m, c, len) = extend_back(src, anchor, m, c, end, known);
             store.push(src, anchor, m, (m - c) as u32, len);
             ip0 = m + len;
             // Index positions inside the match so later searches can land there.
@@ -473,7 +473,10 @@ impl Matcher {
     }
 
     /// `dfast`: an 8-byte hash table and a short one of `MLS`-byte hashes; a short match is
-    /// traded for a long one found one byte on. Returns the last anchor.
+    /// traded for a long one found at the next position searched. Returns the last anchor.
+    /// Pipelined like libzstd's: the next position's long hash and candidate are loaded before
+    /// the current candidates are compared; the step grows by one every `1 << SEARCH_STRENGTH`
+    /// bytes without a match (twice `fast`'s interval, as in libzstd).
     fn dfast<const MLS: u32>(
         &mut self,
         p: &Params,
@@ -483,53 +486,101 @@ impl Matcher {
         window: usize,
         store: &mut SeqStore,
     ) -> usize {
-        let (mls, long_bits, short_bits) = (MLS, p.hash_log, p.chain_log);
+        let (long_bits, short_bits) = (p.hash_log, p.chain_log);
         let limit = Self::limit(src, end);
+        let Some(input) = Input::new(src, limit) else {
+            return start;
+        };
+        let mut long = Table::new(&mut self.hash, long_bits);
+        let mut short = Table::new(&mut self.chain, short_bits);
+        // Every position given to these is below `limit`: the loop reads at `ip < ip1 <
+        // limit`, at candidates before them, and indexes positions before the end of a match
+        // that ends below `limit`.
+        let hash_long = |pos: usize| {
+            debug_assert!(pos < limit);
+            // SAFETY: `pos < limit`, as above.
+            unsafe { input.hash::<8>(pos, long_bits) }
+        };
+        let hash_short = |pos: usize| {
+            debug_assert!(pos < limit);
+            // SAFETY: `pos < limit`, as above.
+            unsafe { input.hash::<MLS>(pos, short_bits) }
+        };
+        let in_window = |cand: usize, at: usize| cand < at && at - cand <= window;
+        // Whether the 8 (`long`) or 4 bytes at `cand` and `at` are equal.
+        let equal = |cand: usize, at: usize, long: bool| {
+            debug_assert!(cand < at && at < limit);
+            // SAFETY: `cand < at < limit` (the callers check `cand < at` first).
+            unsafe {
+                if long {
+                    input.read64(cand) == input.read64(at)
+                } else {
+                    input.read32(cand) == input.read32(at)
+                }
+            }
+        };
         let mut anchor = start;
         let mut ip = start;
-        let valid = |cand: usize, at: usize| cand < at && at - cand <= window;
-        while ip < limit {
-            let hl = hash(src, ip, 8, long_bits);
-            let hs = hash(src, ip, mls, short_bits);
-            let cand_l = self.hash[hl] as usize;
-            let cand_s = self.chain[hs] as usize;
-            self.hash[hl] = ip as u32;
-            self.chain[hs] = ip as u32;
-            let rep = store.reps[0] as usize;
-            let (m, c, len);
-            if ip + 1 < limit && rep <= ip + 1 && ip + 1 > anchor && eq4(src, ip + 1, ip + 1 - rep)
-            {
-                // The last offset one byte on.
-                m = ip + 1;
-                c = m - rep;
-                len = count(src, c, m, end);
-            } else if valid(cand_l, ip) && src[cand_l..cand_l + 8] == src[ip..ip + 8] {
-                (m, c, len) = extend_back(src, anchor, ip, cand_l, end);
-            } else if valid(cand_s, ip) && eq4(src, cand_s, ip) {
-                // A long match one byte on beats the short one.
-                let next = ip + 1;
-                let hl1 = hash(src, next, 8, long_bits);
-                let cand_l1 = self.hash[hl1] as usize;
-                self.hash[hl1] = next as u32;
-                if next < limit
-                    && valid(cand_l1, next)
-                    && src[cand_l1..cand_l1 + 8] == src[next..next + 8]
-                {
-                    (m, c, len) = extend_back(src, anchor, next, cand_l1, end);
-                } else {
-                    (m, c, len) = extend_back(src, anchor, ip, cand_s, end);
-                }
-            } else {
-                ip += 1 + ((ip - anchor) >> SEARCH_STRENGTH);
-                continue;
+        'search: loop {
+            let mut step = 1;
+            let mut next_step = ip + (1 << SEARCH_STRENGTH);
+            let mut ip1 = ip + 1;
+            if ip1 >= limit {
+                break;
             }
+            let mut hl0 = hash_long(ip);
+            let mut cand_l0 = long.get(hl0);
+            // (match start, its source, bytes known equal).
+            let (m, c, known) = loop {
+                let hs0 = hash_short(ip);
+                let cand_s0 = short.get(hs0);
+                long.set(hl0, ip);
+                short.set(hs0, ip);
+                // The last offset one byte on (`ip + 1 <= ip1 < limit`).
+                let rep = store.reps[0] as usize;
+                if rep <= ip && equal(ip + 1 - rep, ip + 1, false) {
+                    break (ip + 1, ip + 1 - rep, 4);
+                }
+                let hl1 = hash_long(ip1);
+                if in_window(cand_l0, ip) && equal(cand_l0, ip, true) {
+                    if step < 4 {
+                        long.set(hl1, ip1);
+                    }
+                    break (ip, cand_l0, 8);
+                }
+                let cand_l1 = long.get(hl1);
+                if in_window(cand_s0, ip) && equal(cand_s0, ip, false) {
+                    // A long match at the next position beats the short one.
+                    if step < 4 {
+                        long.set(hl1, ip1);
+                    }
+                    if in_window(cand_l1, ip1) && equal(cand_l1, ip1, true) {
+                        break (ip1, cand_l1, 8);
+                    }
+                    break (ip, cand_s0, 4);
+                }
+                if ip1 >= next_step {
+                    step += 1;
+                    next_step += 1 << SEARCH_STRENGTH;
+                }
+                ip = ip1;
+                ip1 += step;
+                hl0 = hl1;
+                cand_l0 = cand_l1;
+                if ip1 >= limit {
+                    break 'search;
+                }
+            };
+            let searched = ip;
+            let (m, c, len) = extend_back(src, anchor, m, c, end, known);
             store.push(src, anchor, m, (m - c) as u32, len);
             ip = m + len;
-            // Index positions inside the match.
-            for q in [m + 2, ip.saturating_sub(2), ip.saturating_sub(1)] {
-                if q > m && q < limit && q < ip {
-                    self.hash[hash(src, q, 8, long_bits)] = q as u32;
-                    self.chain[hash(src, q, mls, short_bits)] = q as u32;
+            // Index positions inside the match (all after `searched`, as every match reaches at
+            // least 4 bytes past it).
+            if ip < limit {
+                for q in [searched + 2, ip - 2, ip - 1] {
+                    long.set(hash_long(q), q);
+                    short.set(hash_short(q), q);
                 }
             }
             ip = repeat_run(src, ip, end, limit, store);
@@ -836,6 +887,7 @@ impl Matcher {
 
 /// Matches at the second repeat offset right after a match (no literals between): codes them
 /// and returns the position after them.
+#[inline(always)]
 fn repeat_run(src: &[u8], mut ip: usize, end: usize, limit: usize, store: &mut SeqStore) -> usize {
     while ip < limit {
         let rep = store.reps[1] as usize;
@@ -871,8 +923,11 @@ fn count(src: &[u8], a: usize, b: usize, end: usize) -> usize {
     zstd_simd::match_length(src, a, b, limit)
 }
 
-/// Extends a match found at `ip` (candidate `cand`) forwards to at most `end` and backwards to
-/// at most `anchor`: `(start, candidate start, length)`.
+/// Extends a match found at `ip` (candidate `cand`), whose first `known` bytes are known to
+/// be equal, forwards to at most `end` and backwards to at most `anchor`: `(start, candidate
+/// start, length)`. Counting from `known` matters for speed: the 8 bytes compared first then
+/// mostly differ (most matches are short), where from the start they differed about half the
+/// time, a misprediction per two matches.
 #[inline(always)]
 fn extend_back(
     src: &[u8],
@@ -880,10 +935,13 @@ fn extend_back(
     ip: usize,
     cand: usize,
     end: usize,
+    known: usize,
 ) -> (usize, usize, usize) {
-    let mut len = count(src, cand, ip, end);
+    debug_assert!(cand < ip && ip + known <= end);
+    let mut len = known + count(src, cand + known, ip + known, end);
     let (mut m, mut c) = (ip, cand);
-    while m > anchor && c > 0 && src[m - 1] == src[c - 1] {
+    // One branch per byte: both bounds as one condition (`&`, not `&&`).
+    while (m > anchor) & (c > 0) && src[m - 1] == src[c - 1] {
         m -= 1;
         c -= 1;
         len += 1;
