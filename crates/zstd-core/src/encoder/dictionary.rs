@@ -2,7 +2,7 @@
 //! zstd-format dictionaries the entropy tables and repeat offsets the decoder starts with.
 
 use super::huffman::HufTable;
-use super::{Entropy, Kept, SeqTable};
+use super::{Entropy, Kept};
 use crate::error::Error;
 use crate::fse::Distribution;
 use crate::sequences::Kind;
@@ -57,7 +57,8 @@ impl EncoderDictionary {
         ] {
             let (dist, used) = Distribution::read(&bytes[pos..], kind.max_symbol(), kind.max_log())
                 .map_err(|_| bad("invalid FSE table"))?;
-            dict.entropy.seq[slot] = Some(Kept::Described(SeqTable::new(&dist)));
+            dict.entropy.slots[slot][0].build(&dist);
+            dict.entropy.seq[slot] = Some(Kept::Slot(0));
             pos += used;
         }
         for (r, b) in dict

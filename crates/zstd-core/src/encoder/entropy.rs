@@ -167,6 +167,13 @@ pub(super) fn normalize(counts: &[u32], total: u32, log: u32) -> Distribution {
 /// `None` for symbols the distribution cannot code.
 pub(super) fn symbol_costs(dist: &Distribution) -> [Option<f64>; MAX_SYMBOLS] {
     let mut costs = [None; MAX_SYMBOLS];
+    fill_symbol_costs(dist, &mut costs);
+    costs
+}
+
+/// [`symbol_costs`] into `costs`, in place.
+pub(super) fn fill_symbol_costs(dist: &Distribution, costs: &mut [Option<f64>; MAX_SYMBOLS]) {
+    costs.fill(None);
     for (s, &n) in dist.counts[..dist.symbols].iter().enumerate() {
         costs[s] = match n {
             0 => None,
@@ -174,7 +181,6 @@ pub(super) fn symbol_costs(dist: &Distribution) -> [Option<f64>; MAX_SYMBOLS] {
             n => Some(f64::from(dist.log) - f64::from(n).log2()),
         };
     }
-    costs
 }
 
 /// The estimated bits of coding `counts` with `costs`, or `None` when a counted symbol has no
@@ -252,6 +258,18 @@ impl CTable {
     /// The table of `dist`; a distribution of accuracy log 0 with one symbol is an RLE table
     /// (no bits at all).
     pub(super) fn new(dist: &Distribution) -> CTable {
+        let mut table = CTable {
+            log: 0,
+            states: [0; 1 << fse::MAX_LOG],
+            symbols: [(0, 0); MAX_SYMBOLS],
+        };
+        table.build(dist);
+        table
+    }
+
+    /// Makes this the table of `dist`, in place (a table is 1.5 KiB: building one and moving
+    /// it here cost small inputs a copy per block).
+    pub(super) fn build(&mut self, dist: &Distribution) {
         let size = 1usize << dist.log;
         let counts = &dist.counts[..dist.symbols];
         // The same spread as the decoding table.
@@ -265,13 +283,13 @@ impl CTable {
             cumul[s + 1] = cumul[s] + if c == -1 { 1 } else { c.max(0) as usize };
         }
         let mut next = cumul;
-        let mut states = [0u16; 1 << fse::MAX_LOG];
+        let states = &mut self.states;
         for (u, &s) in cell_symbol.iter().enumerate() {
             let s = usize::from(s);
             states[next[s]] = (size + u) as u16;
             next[s] += 1;
         }
-        let mut symbols = [(0u32, 0i32); MAX_SYMBOLS];
+        let symbols = &mut self.symbols;
         let log = dist.log;
         for (s, &c) in counts.iter().enumerate() {
             let total = cumul[s] as i32;
@@ -289,11 +307,8 @@ impl CTable {
                 }
             };
         }
-        CTable {
-            log,
-            states,
-            symbols,
-        }
+        symbols[counts.len()..].fill((0, 0));
+        self.log = log;
     }
 
     /// The first state, for the last symbol of the stream.
