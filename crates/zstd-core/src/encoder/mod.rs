@@ -741,14 +741,15 @@ struct Entropy {
 
 impl Default for Entropy {
     fn default() -> Entropy {
-        let empty = SeqTable {
-            table: CTable::new(&Distribution {
-                counts: [0; fse::MAX_SYMBOLS],
-                symbols: 1,
-                log: 0,
-            }),
-            costs: [None; fse::MAX_SYMBOLS],
-        };
+        // A placeholder until a block builds into the slot (never read while not held): the
+        // RLE table of symbol 0, a valid distribution.
+        let mut counts = [0; fse::MAX_SYMBOLS];
+        counts[0] = 1;
+        let empty = SeqTable::new(&Distribution {
+            counts,
+            symbols: 1,
+            log: 0,
+        });
         Entropy {
             huffman: None,
             seq: [None; 3],
