@@ -47,7 +47,10 @@ impl EncoderDictionary {
         let rest = (1u32 << (32 - total.leading_zeros())) - total;
         if n < 256 && rest.is_power_of_two() {
             weights[n] = (rest.trailing_zeros() + 1) as u8;
-            dict.entropy.huffman = HufTable::from_weights(&weights[..=n]);
+            if let Some(table) = HufTable::from_weights(&weights[..=n]) {
+                dict.entropy.huffman_slots[0] = table;
+                dict.entropy.huffman = Some(0);
+            }
         }
         // Offsets, match lengths, literal lengths; kept in section order (LL, OF, ML).
         for (slot, kind) in [

@@ -115,8 +115,6 @@ pub(crate) struct Encoder {
     /// The predefined literal-length, offset and match-length tables.
     predefined: [SeqTable; 3],
     entropy: Entropy,
-    /// Decoding-table space for checking FSE-compressed Huffman weights.
-    fse_scratch: Vec<fse::Entry>,
     /// The checksum of the current frame's content so far (streaming).
     hasher: Xxh64,
 }
@@ -149,7 +147,6 @@ impl Encoder {
             predefined: [Kind::LiteralLength, Kind::Offset, Kind::MatchLength]
                 .map(|k| SeqTable::new(&k.predefined())),
             entropy: Entropy::default(),
-            fse_scratch: Vec::new(),
             hasher: Xxh64::new(0),
         }
     }
@@ -294,7 +291,7 @@ impl Encoder {
             .find(&p, src, start, end, window, &mut self.store);
         let body_start = out.len() + 3;
         out.extend_from_slice(&[0; 3]);
-        let huffman = self.write_literals(out);
+        let new_huffman = self.write_literals(out);
         let seq_tables = self.write_sequences(out);
         let size = out.len() - body_start;
         if size >= block.len() {
@@ -306,8 +303,8 @@ impl Encoder {
         } else {
             out[body_start - 3..body_start].copy_from_slice(&header(2, size));
             // The decoder now holds this block's tables.
-            if huffman.is_some() {
-                self.entropy.huffman = huffman;
+            if new_huffman {
+                self.entropy.huffman = Some(self.entropy.free_huffman());
             }
             for (kept, new) in self.entropy.seq.iter_mut().zip(seq_tables) {
                 if new.is_some() {
@@ -317,8 +314,9 @@ impl Encoder {
         }
     }
 
-    /// Writes the literals section; returns the Huffman table when it wrote a new one.
-    fn write_literals(&mut self, out: &mut Vec<u8>) -> Option<HufTable> {
+    /// Writes the literals section; returns whether it described a new Huffman table (built
+    /// in the free slot).
+    fn write_literals(&mut self, out: &mut Vec<u8>) -> bool {
         let lits = self.store.literals();
         let n = lits.len();
         let raw_header = if n < 32 {
@@ -341,12 +339,15 @@ impl Encoder {
             !(self.params.strategy == Strategy::Fast && self.params.target_length > 0);
         if !rle && n >= min_huffman && huffman_allowed {
             let mark = out.len();
-            let prev = self.entropy.huffman.as_ref();
-            if let Some(table) = write_huffman_literals(lits, prev, &mut self.fse_scratch, out) {
+            let free = self.entropy.free_huffman();
+            let [a, b] = &mut self.entropy.huffman_slots;
+            let (held, fresh) = if free == 0 { (&*b, a) } else { (&*a, b) };
+            let prev = self.entropy.huffman.map(|_| held);
+            if let Some(new) = write_huffman_literals(lits, prev, fresh, out) {
                 // Worth it only when it saves more than the decoding time it costs.
                 let min_gain = (n >> 6) + 2;
                 if out.len() - mark + min_gain < n + raw_header {
-                    return table;
+                    return new;
                 }
                 out.truncate(mark);
             }
@@ -368,7 +369,7 @@ impl Encoder {
         } else {
             out.extend_from_slice(lits);
         }
-        None
+        false
     }
 
     /// Writes the sequences section, each code with the cheapest of the predefined table, RLE,
@@ -495,21 +496,24 @@ fn encode_sequences(
     w.end_mark();
 }
 
-/// Writes Huffman-coded literals with a new table or `prev`, whichever is estimated smaller;
-/// returns `None` (nothing written) when neither can code them, `Some(new table)` otherwise
-/// (`Some(None)` when `prev` was reused).
+/// Writes Huffman-coded literals with a new table (built into `fresh`) or `prev`, whichever
+/// is estimated smaller; returns `None` (nothing written) when neither can code them,
+/// `Some(true)` when the new table was described, `Some(false)` when `prev` was reused.
 fn write_huffman_literals(
     lits: &[u8],
     prev: Option<&HufTable>,
-    scratch: &mut Vec<fse::Entry>,
+    fresh: &mut HufTable,
     out: &mut Vec<u8>,
-) -> Option<Option<HufTable>> {
+) -> Option<bool> {
     let n = lits.len();
     let (counts, _, max_count) = zstd_simd::literal_histogram(lits);
     if max_count as usize == n {
         return None;
     }
-    let fresh = HufTable::build(&counts, MAX_HUFFMAN_BITS)?;
+    if !fresh.build(&counts, MAX_HUFFMAN_BITS) {
+        return None;
+    }
+    let fresh = &*fresh;
     let mark = out.len();
     // The header's size follows from the literal count, as the coded size is kept only when
     // smaller; the body goes right after it.
@@ -520,7 +524,7 @@ fn write_huffman_literals(
     };
     out.resize(mark + header_bytes, 0);
     let body = out.len();
-    let described = fresh.describe(out, scratch);
+    let described = fresh.describe(out);
     let fresh_cost = described.then(|| out.len() - body + fresh.estimate_bytes(&counts));
     let reuse_cost = prev
         .filter(|t| t.covers(&counts))
@@ -528,7 +532,7 @@ fn write_huffman_literals(
     let (table, kind, new) = match (fresh_cost, reuse_cost, prev) {
         (Some(f), Some(r), Some(p)) if r <= f => (p, 3u64, false),
         (None, Some(_), Some(p)) => (p, 3, false),
-        (Some(_), _, _) => (&fresh, 2, true),
+        (Some(_), _, _) => (fresh, 2, true),
         _ => {
             out.truncate(mark);
             return None;
@@ -569,7 +573,7 @@ fn write_huffman_literals(
     };
     let v = kind | (format << 2) | ((n as u64) << 4) | ((comp as u64) << (4 + size_bits));
     out[mark..body].copy_from_slice(&v.to_le_bytes()[..header_bytes]);
-    Some(new.then_some(fresh))
+    Some(new)
 }
 
 /// An FSE table the encoder can code with, and its estimated bits per symbol.
@@ -730,7 +734,10 @@ impl FrameHeaderFields {
 /// What the decoder keeps from the last compressed block, for the repeat modes.
 #[derive(Clone, Debug)]
 struct Entropy {
-    huffman: Option<HufTable>,
+    /// Which of the two Huffman slots the decoder holds.
+    huffman: Option<usize>,
+    /// The table the decoder may hold and room to build the next in place.
+    huffman_slots: [HufTable; 2],
     /// Literal-length, offset and match-length tables: which one the decoder holds.
     seq: [Option<Kept>; 3],
     /// Per kind, two tables: the one the decoder may hold and room to build the next in place
@@ -752,6 +759,7 @@ impl Default for Entropy {
         });
         Entropy {
             huffman: None,
+            huffman_slots: [HufTable::empty(), HufTable::empty()],
             seq: [None; 3],
             slots: std::array::from_fn(|_| [empty.clone(), empty.clone()]),
         }
@@ -767,13 +775,21 @@ impl Entropy {
 
     /// Starts from `d`'s tables (a dictionary's), copying only the tables it holds.
     fn start_from(&mut self, d: &Entropy) {
-        self.huffman.clone_from(&d.huffman);
+        self.huffman = d.huffman;
+        if let Some(i) = d.huffman {
+            self.huffman_slots[i].clone_from(&d.huffman_slots[i]);
+        }
         self.seq = d.seq;
         for k in 0..3 {
             if let Some(Kept::Slot(i)) = d.seq[k] {
                 self.slots[k][i].clone_from(&d.slots[k][i]);
             }
         }
+    }
+
+    /// The Huffman slot the decoder does not hold.
+    fn free_huffman(&self) -> usize {
+        self.huffman.map_or(0, |i| 1 - i)
     }
 
     /// Kind `k`'s free slot: the one the decoder does not hold.
