@@ -115,6 +115,8 @@ pub(crate) struct Encoder {
     /// The predefined literal-length, offset and match-length tables.
     predefined: [SeqTable; 3],
     entropy: Entropy,
+    /// Work space for Huffman code lengths.
+    tree: huffman::TreeScratch,
     /// The checksum of the current frame's content so far (streaming).
     hasher: Xxh64,
 }
@@ -147,6 +149,7 @@ impl Encoder {
             predefined: [Kind::LiteralLength, Kind::Offset, Kind::MatchLength]
                 .map(|k| SeqTable::new(&k.predefined())),
             entropy: Entropy::default(),
+            tree: huffman::TreeScratch::default(),
             hasher: Xxh64::new(0),
         }
     }
@@ -343,7 +346,7 @@ impl Encoder {
             let [a, b] = &mut self.entropy.huffman_slots;
             let (held, fresh) = if free == 0 { (&*b, a) } else { (&*a, b) };
             let prev = self.entropy.huffman.map(|_| held);
-            if let Some(new) = write_huffman_literals(lits, prev, fresh, out) {
+            if let Some(new) = write_huffman_literals(lits, prev, fresh, &mut self.tree, out) {
                 // Worth it only when it saves more than the decoding time it costs.
                 let min_gain = (n >> 6) + 2;
                 if out.len() - mark + min_gain < n + raw_header {
@@ -503,6 +506,7 @@ fn write_huffman_literals(
     lits: &[u8],
     prev: Option<&HufTable>,
     fresh: &mut HufTable,
+    tree: &mut huffman::TreeScratch,
     out: &mut Vec<u8>,
 ) -> Option<bool> {
     let n = lits.len();
@@ -510,7 +514,7 @@ fn write_huffman_literals(
     if max_count as usize == n {
         return None;
     }
-    if !fresh.build(&counts, MAX_HUFFMAN_BITS) {
+    if !fresh.build(&counts, MAX_HUFFMAN_BITS, tree) {
         return None;
     }
     let fresh = &*fresh;
@@ -625,8 +629,10 @@ fn choose_table(
 ) -> (u8, Choice) {
     let present = hist.iter().filter(|&&c| c > 0).count();
     let top = hist.iter().rposition(|&c| c > 0).unwrap_or(0);
-    let predefined_bits = entropy::estimate_bits(hist, &predefined.costs);
-    let repeat_bits = previous.and_then(|p| entropy::estimate_bits(hist, &p.costs));
+    // (Symbols above `top` count nothing.)
+    let used = &hist[..=top];
+    let predefined_bits = entropy::estimate_bits(used, &predefined.costs);
+    let repeat_bits = previous.and_then(|p| entropy::estimate_bits(used, &p.costs));
     if present == 1 {
         // One symbol: an RLE table costs its byte and no bits per symbol.
         let best_other = predefined_bits
@@ -660,7 +666,7 @@ fn choose_table(
         out.truncate(mark);
         // The costs go straight into the free slot: if the new table wins, they are its own.
         entropy::fill_symbol_costs(&dist, &mut free.costs);
-        if let Some(bits) = entropy::estimate_bits(hist, &free.costs) {
+        if let Some(bits) = entropy::estimate_bits(used, &free.costs) {
             fresh_bits = bits + 8.0 * desc_bytes as f64;
             fresh = Some(dist);
         }
