@@ -278,18 +278,19 @@ fn compress_weights(weights: &[u8], out: &mut Vec<u8>) -> Option<usize> {
 #[derive(Clone, Debug)]
 pub(super) struct TreeScratch {
     keys: [u64; 256],
-    weight: [u64; 511],
-    parent: [u16; 511],
-    depth: [u32; 511],
+    /// Per node: the leaves, a sentinel, the internal nodes.
+    weight: [u64; 512],
+    parent: [u16; 512],
+    depth: [u32; 512],
 }
 
 impl Default for TreeScratch {
     fn default() -> TreeScratch {
         TreeScratch {
             keys: [0; 256],
-            weight: [0; 511],
-            parent: [0; 511],
-            depth: [0; 511],
+            weight: [0; 512],
+            parent: [0; 512],
+            depth: [0; 512],
         }
     }
 }
@@ -320,32 +321,37 @@ fn code_lengths(
     }
     let leaves = &mut keys[..n];
     leaves.sort_unstable();
-    // Two queues: the sorted leaves (nodes 0..n) and the internal nodes (n..), made in
-    // increasing weight order.
+    // Two queues: the sorted leaves (nodes 0..n) and, after a sentinel at n, the internal
+    // nodes (n + 1..), made in increasing weight order. The sentinel and the node being made
+    // weigh more than any real node, so each pick is one comparison, without branches.
     for (w, &key) in weight.iter_mut().zip(leaves.iter()) {
         *w = key >> 8;
     }
-    let (mut leaf, mut inner) = (0, n);
-    for node in n..2 * n - 1 {
+    const MASK: usize = 511;
+    let (mut leaf, mut inner) = (0, n + 1);
+    weight[n] = u64::MAX;
+    parent[n] = 0;
+    let root = 2 * n - 1;
+    for node in n + 1..=root {
+        weight[node & MASK] = u64::MAX;
         let mut pick = || {
-            let take_leaf = leaf < n && (inner >= node || weight[leaf] <= weight[inner]);
-            if take_leaf {
-                leaf += 1;
-                leaf - 1
-            } else {
-                inner += 1;
-                inner - 1
-            }
+            // (The masks only drop bounds checks: indices stay below 2n <= 512.)
+            let take_leaf = weight[leaf & MASK] <= weight[inner & MASK];
+            let picked = if take_leaf { leaf } else { inner };
+            leaf += usize::from(take_leaf);
+            inner += usize::from(!take_leaf);
+            picked
         };
         let (a, b) = (pick(), pick());
-        weight[node] = weight[a] + weight[b];
-        parent[a] = node as u16;
-        parent[b] = node as u16;
+        weight[node & MASK] = weight[a & MASK] + weight[b & MASK];
+        parent[a & MASK] = node as u16;
+        parent[b & MASK] = node as u16;
     }
-    // Depths from the root (the last node) down; parents come after their children.
-    depth[2 * n - 2] = 0;
-    for i in (0..2 * n - 2).rev() {
-        depth[i] = depth[usize::from(parent[i])] + 1;
+    // Depths from the root (the last node) down; parents come after their children (the
+    // sentinel's depth is never read).
+    depth[root & MASK] = 0;
+    for i in (0..root).rev() {
+        depth[i & MASK] = depth[usize::from(parent[i & MASK]) & MASK] + 1;
     }
     let len = &mut depth[..n];
     if len.iter().any(|&l| l > limit) {
@@ -366,14 +372,22 @@ fn limit_lengths(len: &mut [u32], limit: u32) {
         *l = (*l).min(limit);
     }
     let mut kraft: u64 = len.iter().map(|&l| 1u64 << (limit - l)).sum();
+    // Lengths never grow from a leaf to the next (a Huffman tree of leaves sorted by count:
+    // rarer leaves are merged first, into nodes no higher up), which every change below keeps.
+    debug_assert!(len.windows(2).all(|w| w[0] >= w[1]));
+    // The codes at the limit are the first `at_limit`.
+    let mut at_limit = len.iter().take_while(|&&l| l == limit).count();
     while kraft > full {
-        // The longest code below the limit, rarest first: lengthening it costs least.
-        let i = (0..len.len())
-            .filter(|&i| len[i] < limit)
-            .max_by_key(|&i| (len[i], std::cmp::Reverse(i)))
-            .expect("an over-full code has a code below the limit");
+        // The longest code below the limit, rarest first (the first below it): lengthening
+        // it costs least.
+        let i = at_limit;
+        assert!(
+            i < len.len(),
+            "an over-full code has a code below the limit"
+        );
         len[i] += 1;
         kraft -= 1 << (limit - len[i]);
+        at_limit += usize::from(len[i] == limit);
     }
     while kraft < full {
         let room = full - kraft;
