@@ -265,9 +265,9 @@ fn compress_weights(weights: &[u8], out: &mut Vec<u8>) -> Option<usize> {
     // The decoder stops when a state update reads past the stream's start, so the update after
     // the next-to-last weight must read at least a bit, or it would decode a weight too many.
     // That update reads what encoding into the starting state would have written: the
-    // symbol's largest bit count (log minus the high bit of its count less one, at least 1 for
-    // any count within the table), which the starting state rounds down only for counts above
-    // 2^14. (A test decodes thousands of weight strings to check.)
+    // symbol's largest bit count (the log minus the high bit of its count less one, at least 1
+    // for any count within the table), which the starting state keeps in tables of up to 2^14
+    // cells (these have at most 2^6). A test decodes thousands of weight strings to check.
     debug_assert!(table.init_bits(weights[n - 2]) > 0);
     Some(size)
 }
