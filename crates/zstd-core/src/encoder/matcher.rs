@@ -15,8 +15,8 @@ use super::params::{Params, Strategy};
 /// What an unused table slot holds: position 0, a candidate like any other (before the
 /// position searched and within the window of most inputs, so the check that a candidate can
 /// be one mostly passes and only the byte comparison decides). A marker that failed that check
-/// made it a coin toss wherever the tables were still sparse: for 64 KiB inputs it was 70% of
-/// the match finder's simulated mispredictions (`cachegrind`, `dfast`, level 3).
+/// made it a coin toss wherever the tables were still sparse (small inputs, frame starts): at
+/// 64 KiB it took most of the match finder's mispredictions (see docs/BENCHMARKS.md).
 const UNSET: u32 = 0;
 
 /// Bytes without a match stretch the step by one every `1 << SEARCH_STRENGTH` (libzstd's
