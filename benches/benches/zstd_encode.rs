@@ -10,13 +10,15 @@
 //!   our level 1 against ruzstd's `Fastest`, time and size.
 //! - `encode/small/{1,4,16,64}k/l{1,3}/reused/libzstd`: the default corpus's three kinds (text,
 //!   binary, repetitive) at that size, each compressed with a context kept from call to call.
+//! - `encode/incompressible/l{1,3}/libzstd`: 1 MiB of random bytes (every block stored raw by
+//!   both), where the work is deciding that nothing pays.
 //!
 //! Every frame is checked to decode byte-exact with libzstd before anything is timed.
 
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use perfkit_benches::data::{binary, repetitive, text};
+use perfkit_benches::data::{binary, random_bytes, repetitive, text};
 use perfkit_benches::{Suite, files, iter};
 
 /// The levels of the table.
@@ -226,9 +228,19 @@ fn small(suite: &mut Suite) {
     }
 }
 
+fn incompressible(suite: &mut Suite) {
+    let inputs = Rc::new(vec![random_bytes(1 << 20, 91)]);
+    for level in [1, 3] {
+        let id = format!("encode/incompressible/l{level}/libzstd");
+        let size_id = format!("encode-size/incompressible/l{level}/libzstd");
+        against_libzstd(suite, &id, &size_id, &inputs, level);
+    }
+}
+
 fn main() {
     let mut suite = Suite::new("zstd-core");
     silesia(&mut suite);
     small(&mut suite);
+    incompressible(&mut suite);
     suite.main();
 }

@@ -346,7 +346,9 @@ impl Encoder {
             let [a, b] = &mut self.entropy.huffman_slots;
             let (held, fresh) = if free == 0 { (&*b, a) } else { (&*a, b) };
             let prev = self.entropy.huffman.map(|_| held);
-            if let Some(new) = write_huffman_literals(lits, prev, fresh, &mut self.tree, out) {
+            if !looks_incompressible(lits, self.store.seqs.len())
+                && let Some(new) = write_huffman_literals(lits, prev, fresh, &mut self.tree, out)
+            {
                 // Worth it only when it saves more than the decoding time it costs.
                 let min_gain = (n >> 6) + 2;
                 if out.len() - mark + min_gain < n + raw_header {
@@ -499,6 +501,23 @@ fn encode_sequences(
     w.end_mark();
 }
 
+/// Whether a block's literals, `lits` beside `seqs` sequences, are probably not worth a Huffman
+/// code, judged from samples at both ends before counting them all (libzstd's
+/// `HUF_flags_suspectUncompressible`): only when matches were rare (none, or one per 20
+/// literals or more), and only for sections of at least two samples. Counting a 128 KiB
+/// section of random bytes took most of the time a block of them cost.
+fn looks_incompressible(lits: &[u8], seqs: usize) -> bool {
+    const SAMPLE: usize = 4096;
+    let suspect = seqs == 0 || lits.len() / seqs >= 20;
+    if !suspect || lits.len() < 2 * SAMPLE {
+        return false;
+    }
+    let (_, _, head) = zstd_simd::literal_histogram(&lits[..SAMPLE]);
+    let (_, _, tail) = zstd_simd::literal_histogram(&lits[lits.len() - SAMPLE..]);
+    // The same bound as for the whole section below, over the two samples.
+    (head + tail) as usize <= ((2 * SAMPLE) >> 7) + 4
+}
+
 /// Writes Huffman-coded literals with a new table (built into `fresh`) or `prev`, whichever
 /// is estimated smaller; returns `None` (nothing written) when neither can code them,
 /// `Some(true)` when the new table was described, `Some(false)` when `prev` was reused.
@@ -511,7 +530,9 @@ fn write_huffman_literals(
 ) -> Option<bool> {
     let n = lits.len();
     let (counts, _, max_count) = zstd_simd::literal_histogram(lits);
-    if max_count as usize == n {
+    // One symbol (an RLE section's job), or none much more common than the rest: a code would
+    // save next to nothing (libzstd's `HIST_count` gives up at the same bound).
+    if max_count as usize == n || (max_count as usize) <= (n >> 7) + 4 {
         return None;
     }
     if !fresh.build(&counts, MAX_HUFFMAN_BITS, tree) {
