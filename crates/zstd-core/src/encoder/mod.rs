@@ -346,8 +346,9 @@ impl Encoder {
             let [a, b] = &mut self.entropy.huffman_slots;
             let (held, fresh) = if free == 0 { (&*b, a) } else { (&*a, b) };
             let prev = self.entropy.huffman.map(|_| held);
-            if !looks_incompressible(lits, self.store.seqs.len())
-                && let Some(new) = write_huffman_literals(lits, prev, fresh, &mut self.tree, out)
+            if let Some(counts) = literal_counts(lits, self.store.seqs.len())
+                && let Some(new) =
+                    write_huffman_literals(lits, &counts, prev, fresh, &mut self.tree, out)
             {
                 // Worth it only when it saves more than the decoding time it costs.
                 let min_gain = (n >> 6) + 2;
@@ -501,21 +502,35 @@ fn encode_sequences(
     w.end_mark();
 }
 
-/// Whether a block's literals, `lits` beside `seqs` sequences, are probably not worth a Huffman
-/// code, judged from samples at both ends before counting them all (libzstd's
-/// `HUF_flags_suspectUncompressible`): only when matches were rare (none, or one per 20
-/// literals or more), and only for sections of at least two samples. Counting a 128 KiB
-/// section of random bytes took most of the time a block of them cost.
-fn looks_incompressible(lits: &[u8], seqs: usize) -> bool {
+/// The byte counts of a block's literals, `lits` beside `seqs` sequences, or `None` when a
+/// Huffman code would not pay: one byte value only, or none much more common than the rest
+/// (libzstd's `HIST_count` bound). When matches were rare (none, or one per 20 literals or
+/// more), samples at both ends are judged first (libzstd's `HUF_flags_suspectUncompressible`),
+/// and the rest is counted only if they pass: counting a 128 KiB section of random bytes took
+/// most of the time a block of them cost.
+fn literal_counts(lits: &[u8], seqs: usize) -> Option<[u32; 256]> {
     const SAMPLE: usize = 4096;
-    let suspect = seqs == 0 || lits.len() / seqs >= 20;
-    if !suspect || lits.len() < 2 * SAMPLE {
-        return false;
-    }
-    let (_, _, head) = zstd_simd::literal_histogram(&lits[..SAMPLE]);
-    let (_, _, tail) = zstd_simd::literal_histogram(&lits[lits.len() - SAMPLE..]);
-    // The same bound as for the whole section below, over the two samples.
-    (head + tail) as usize <= ((2 * SAMPLE) >> 7) + 4
+    let n = lits.len();
+    let flat = |max: u32, len: usize| max as usize <= (len >> 7) + 4;
+    let suspect = seqs == 0 || n / seqs >= 20;
+    let (counts, max) = if suspect && n >= 2 * SAMPLE {
+        let (head, _, head_max) = zstd_simd::literal_histogram(&lits[..SAMPLE]);
+        let (tail, _, tail_max) = zstd_simd::literal_histogram(&lits[n - SAMPLE..]);
+        if flat(head_max + tail_max, 2 * SAMPLE) {
+            return None;
+        }
+        // The samples are counted already: count what lies between and add them.
+        let (mut all, _, _) = zstd_simd::literal_histogram(&lits[SAMPLE..n - SAMPLE]);
+        for ((a, h), t) in all.iter_mut().zip(head).zip(tail) {
+            *a += h + t;
+        }
+        let max = all.iter().copied().max().unwrap_or(0);
+        (all, max)
+    } else {
+        let (all, _, max) = zstd_simd::literal_histogram(lits);
+        (all, max)
+    };
+    (max as usize != n && !flat(max, n)).then_some(counts)
 }
 
 /// Writes Huffman-coded literals with a new table (built into `fresh`) or `prev`, whichever
@@ -523,19 +538,14 @@ fn looks_incompressible(lits: &[u8], seqs: usize) -> bool {
 /// `Some(true)` when the new table was described, `Some(false)` when `prev` was reused.
 fn write_huffman_literals(
     lits: &[u8],
+    counts: &[u32; 256],
     prev: Option<&HufTable>,
     fresh: &mut HufTable,
     tree: &mut huffman::TreeScratch,
     out: &mut Vec<u8>,
 ) -> Option<bool> {
     let n = lits.len();
-    let (counts, _, max_count) = zstd_simd::literal_histogram(lits);
-    // One symbol (an RLE section's job), or none much more common than the rest: a code would
-    // save next to nothing (libzstd's `HIST_count` gives up at the same bound).
-    if max_count as usize == n || (max_count as usize) <= (n >> 7) + 4 {
-        return None;
-    }
-    if !fresh.build(&counts, MAX_HUFFMAN_BITS, tree) {
+    if !fresh.build(counts, MAX_HUFFMAN_BITS, tree) {
         return None;
     }
     let fresh = &*fresh;
@@ -550,10 +560,10 @@ fn write_huffman_literals(
     out.resize(mark + header_bytes, 0);
     let body = out.len();
     let described = fresh.describe(out);
-    let fresh_cost = described.then(|| out.len() - body + fresh.estimate_bytes(&counts));
+    let fresh_cost = described.then(|| out.len() - body + fresh.estimate_bytes(counts));
     let reuse_cost = prev
-        .filter(|t| t.covers(&counts))
-        .map(|t| t.estimate_bytes(&counts));
+        .filter(|t| t.covers(counts))
+        .map(|t| t.estimate_bytes(counts));
     let (table, kind, new) = match (fresh_cost, reuse_cost, prev) {
         (Some(f), Some(r), Some(p)) if r <= f => (p, 3u64, false),
         (None, Some(_), Some(p)) => (p, 3, false),
