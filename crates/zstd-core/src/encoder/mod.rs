@@ -343,8 +343,7 @@ impl Encoder {
         if !rle && n >= min_huffman && huffman_allowed {
             let mark = out.len();
             let free = self.entropy.free_huffman();
-            let [a, b] = &mut self.entropy.huffman_slots;
-            let (held, fresh) = if free == 0 { (&*b, a) } else { (&*a, b) };
+            let (held, fresh) = held_and_free(&mut self.entropy.huffman_slots, free);
             let prev = self.entropy.huffman.map(|_| held);
             if let Some(counts) = literal_counts(lits, self.store.seqs.len())
                 && let Some(new) =
@@ -413,8 +412,7 @@ impl Encoder {
         out.push(0);
         for k in 0..3 {
             let free = self.entropy.free_slot(k);
-            let [a, b] = &mut self.entropy.slots[k];
-            let (held_slot, free_table) = if free == 0 { (&*b, a) } else { (&*a, b) };
+            let (held_slot, free_table) = held_and_free(&mut self.entropy.slots[k], free);
             let previous = self.entropy.seq[k].map(|kept| match kept {
                 Kept::Predefined => &self.predefined[k],
                 Kept::Slot(_) => held_slot,
@@ -836,6 +834,13 @@ impl Entropy {
             _ => 0,
         }
     }
+}
+
+/// A pair of table slots split into the one the decoder may hold and the `free` one, where
+/// the next table is built.
+fn held_and_free<T>(slots: &mut [T; 2], free: usize) -> (&T, &mut T) {
+    let [a, b] = slots;
+    if free == 0 { (b, a) } else { (a, b) }
 }
 
 /// A sequence table the decoder holds: the predefined one (not copied: it never changes) or
