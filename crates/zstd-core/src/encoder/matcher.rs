@@ -87,6 +87,51 @@ impl SeqStore {
         self.literals.resize(need.max(2 * self.literals.len()), 0);
     }
 
+    /// Records the literals `src[anchor..at]` (at least one) and a match of `len` bytes at
+    /// the last offset: repeat code 1, the repeat offsets unchanged. For the `fast` and `dfast`
+    /// finders, which know when they test the last offset.
+    #[inline(always)]
+    fn push_last(&mut self, src: &[u8], anchor: usize, at: usize, len: usize) {
+        debug_assert!(at > anchor && len >= 3 && self.reps[0] as usize <= at);
+        self.add_literals(src, anchor, at);
+        self.seqs.push(Sequence {
+            lit_len: (at - anchor) as u32,
+            offset_value: 1,
+            match_len: len as u32,
+        });
+    }
+
+    /// Records the literals `src[anchor..at]` and a match of `len` bytes at `offset`, as
+    /// [`push`](Self::push) does, with selects instead of branches where literals precede
+    /// the match: which repeat offset (if any) the offset equals depends on the data, and as
+    /// branches it mispredicts often (the `fast` and `dfast` finders' hash matches).
+    #[inline(always)]
+    fn push_select(&mut self, src: &[u8], anchor: usize, at: usize, offset: u32, len: usize) {
+        if at == anchor {
+            return self.push(src, anchor, at, offset, len);
+        }
+        debug_assert!(len >= 3 && offset as usize <= at && offset > 0);
+        self.add_literals(src, anchor, at);
+        let [r0, r1, r2] = self.reps;
+        let (is0, is1, is2) = (offset == r0, offset == r1, offset == r2);
+        // RFC 8878 §3.1.2.5 with literals: repeat offset k is code k, and it moves to the
+        // front; any other offset is `offset + 3` and pushes the others back. The front is
+        // `offset` either way.
+        let code = if is2 { 3 } else { offset + 3 };
+        let code = if is1 { 2 } else { code };
+        let code = if is0 { 1 } else { code };
+        self.reps = [
+            offset,
+            if is0 { r1 } else { r0 },
+            if is0 | is1 { r2 } else { r1 },
+        ];
+        self.seqs.push(Sequence {
+            lit_len: (at - anchor) as u32,
+            offset_value: code,
+            match_len: len as u32,
+        });
+    }
+
     /// Records the literals `src[anchor..at]` and a match of `len` bytes at `offset`, coding
     /// the offset as a repeat where the format allows and updating the repeat offsets as the
     /// decoder will (RFC 8878 §3.1.1.5).
@@ -418,19 +463,20 @@ impl Matcher {
             let mut h0 = hash(ip0);
             let mut h1 = hash(ip1);
             let mut cand = table.get(h0);
-            // (match start, its source, bytes known equal) once found.
-            let (m, c, known) = loop {
+            // (match start, its source, bytes known equal, whether at the last offset) once
+            // found.
+            let (m, c, known, last) = loop {
                 table.set(h0, ip0);
                 let rep = store.reps[0] as usize;
                 if repeats(ip2, rep) {
                     // ip2 - 1 is past the anchor: ip2 >= ip0 + 2.
                     let back = usize::from(src[ip2 - 1] == src[ip2 - 1 - rep]);
                     table.set(h1, ip1);
-                    break (ip2 - back, ip2 - back - rep, 4 + back);
+                    break (ip2 - back, ip2 - back - rep, 4 + back, true);
                 }
                 if found(cand, ip0) {
                     table.set(h1, ip1);
-                    break (ip0, cand, 4);
+                    break (ip0, cand, 4, false);
                 }
                 cand = table.get(h1);
                 h0 = h1;
@@ -441,7 +487,7 @@ impl Matcher {
                 table.set(h0, ip0);
                 if found(cand, ip0) {
                     table.set(h1, ip1);
-                    break (ip0, cand, 4);
+                    break (ip0, cand, 4, false);
                 }
                 cand = table.get(h1);
                 h0 = h1;
@@ -458,8 +504,31 @@ impl Matcher {
                     break 'search;
                 }
             };
-            let (m, c, len) = extend_back(src, anchor, m, c, end, known);
-            store.push(src, anchor, m, (m - c) as u32, len);
+            // A match at the last offset is extended backwards beyond the byte checked only
+            // where positions are skipped (negative levels), and there 8 bytes at a time: at
+            // levels 1 and up such a match rarely reaches further back, and the byte loop's
+            // exit mispredicts (libzstd does not extend it at all; at level -5 that costs it
+            // up to 25% in size on Silesia's nci).
+            let (m, len) = if last {
+                let (m, c, known) = if step_size > 2 {
+                    let back = extend_back_words(src, anchor, m, c);
+                    (m - back, c - back, known + back)
+                } else {
+                    (m, c, known)
+                };
+                let len = known + count(src, c + known, m + known, end);
+                if m > anchor {
+                    store.push_last(src, anchor, m, len);
+                } else {
+                    // Extended back to the anchor: without literals the codes differ.
+                    store.push(src, anchor, m, (m - c) as u32, len);
+                }
+                (m, len)
+            } else {
+                let (m, c, len) = extend_back(src, anchor, m, c, end, known);
+                store.push_select(src, anchor, m, (m - c) as u32, len);
+                (m, len)
+            };
             ip0 = m + len;
             // Index positions inside the match so later searches can land there.
             for q in [m + 2, ip0 - 2] {
@@ -532,7 +601,7 @@ impl Matcher {
             let mut hl0 = hash_long(ip);
             let mut cand_l0 = long.get(hl0);
             // (match start, its source, bytes known equal).
-            let (m, c, known) = loop {
+            let (m, c, known, last) = loop {
                 let hs0 = hash_short(ip);
                 let cand_s0 = short.get(hs0);
                 long.set(hl0, ip);
@@ -540,14 +609,14 @@ impl Matcher {
                 // The last offset one byte on (`ip + 1 <= ip1 < limit`).
                 let rep = store.reps[0] as usize;
                 if rep <= ip && equal(ip + 1 - rep, ip + 1, false) {
-                    break (ip + 1, ip + 1 - rep, 4);
+                    break (ip + 1, ip + 1 - rep, 4, true);
                 }
                 let hl1 = hash_long(ip1);
                 if in_window(cand_l0, ip) && equal(cand_l0, ip, true) {
                     if step < 4 {
                         long.set(hl1, ip1);
                     }
-                    break (ip, cand_l0, 8);
+                    break (ip, cand_l0, 8, false);
                 }
                 let cand_l1 = long.get(hl1);
                 if in_window(cand_s0, ip) && equal(cand_s0, ip, false) {
@@ -556,9 +625,9 @@ impl Matcher {
                         long.set(hl1, ip1);
                     }
                     if in_window(cand_l1, ip1) && equal(cand_l1, ip1, true) {
-                        break (ip1, cand_l1, 8);
+                        break (ip1, cand_l1, 8, false);
                     }
-                    break (ip, cand_s0, 4);
+                    break (ip, cand_s0, 4, false);
                 }
                 if ip1 >= next_step {
                     step += 1;
@@ -573,8 +642,17 @@ impl Matcher {
                 }
             };
             let searched = ip;
-            let (m, c, len) = extend_back(src, anchor, m, c, end, known);
-            store.push(src, anchor, m, (m - c) as u32, len);
+            // A match at the last offset (one past `ip`, so past the anchor) is not extended
+            // backwards, as in `fast` at levels 1 and up.
+            let (m, len) = if last {
+                let len = known + count(src, c + known, m + known, end);
+                store.push_last(src, anchor, m, len);
+                (m, len)
+            } else {
+                let (m, c, len) = extend_back(src, anchor, m, c, end, known);
+                store.push_select(src, anchor, m, (m - c) as u32, len);
+                (m, len)
+            };
             ip = m + len;
             // Index positions inside the match (all after `searched`, as every match reaches at
             // least 4 bytes past it).
@@ -950,6 +1028,34 @@ fn extend_back(
     (m, c, len)
 }
 
+/// How far a match at `ip` (source `cand`) extends backwards, to at most `anchor` and the
+/// input's start: 8 bytes compared at a time, then byte by byte for the last few.
+#[inline(always)]
+fn extend_back_words(src: &[u8], anchor: usize, ip: usize, cand: usize) -> usize {
+    debug_assert!(anchor <= ip && cand < ip);
+    let mut back = 0;
+    loop {
+        let room = (ip - back - anchor).min(cand - back);
+        if room < 8 {
+            let mut n = 0;
+            while n < room && src[ip - back - n - 1] == src[cand - back - n - 1] {
+                n += 1;
+            }
+            return back + n;
+        }
+        let (a, b) = (ip - back - 8, cand - back - 8);
+        let x = u64::from_le_bytes(src[a..a + 8].try_into().expect("8 bytes"));
+        let y = u64::from_le_bytes(src[b..b + 8].try_into().expect("8 bytes"));
+        // The byte nearest the match is the most significant: equal bytes there are the
+        // xor's leading zero bytes.
+        let d = x ^ y;
+        if d != 0 {
+            return back + (d.leading_zeros() / 8) as usize;
+        }
+        back += 8;
+    }
+}
+
 /// The input as the hot loops read it: reads at positions below `limit`, which is at least 8
 /// bytes before the end, without a bounds check per read (checks and clamps cost the `fast`
 /// loop 8% of its time; its positions are below `limit` by its loop condition).
@@ -1040,5 +1146,87 @@ impl<'a> Table<'a> {
         debug_assert!(h <= self.mask);
         // SAFETY: as in `get`.
         unsafe { *self.slots.get_unchecked_mut(h & self.mask) = pos as u32 }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `push_select` codes every offset as `push` does and leaves the same repeat offsets, for
+    /// every order of small repeat offsets (equal ones included), each offset they or their
+    /// neighbours give, with and without literals.
+    #[test]
+    fn push_select_codes_as_push() {
+        let src = vec![7u8; 64];
+        let mut cases = 0;
+        for r0 in 1..=4u32 {
+            for r1 in 1..=4u32 {
+                for r2 in 1..=4u32 {
+                    for offset in 1..=5u32 {
+                        for lits in [0, 1, 5] {
+                            let mut a = SeqStore::new();
+                            let mut b = SeqStore::new();
+                            a.reps = [r0, r1, r2];
+                            b.reps = [r0, r1, r2];
+                            a.push(&src, 10, 10 + lits, offset, 4);
+                            b.push_select(&src, 10, 10 + lits, offset, 4);
+                            assert_eq!(a.reps, b.reps, "reps {r0} {r1} {r2}, offset {offset}");
+                            let (sa, sb) = (a.seqs[0], b.seqs[0]);
+                            assert_eq!(
+                                (sa.lit_len, sa.offset_value, sa.match_len),
+                                (sb.lit_len, sb.offset_value, sb.match_len),
+                                "reps {r0} {r1} {r2}, offset {offset}, {lits} literals"
+                            );
+                            assert_eq!(a.literals(), b.literals());
+                            cases += 1;
+                        }
+                    }
+                }
+            }
+        }
+        assert_eq!(cases, 4 * 4 * 4 * 5 * 3);
+    }
+
+    /// `extend_back_words` finds what a byte-by-byte backward comparison finds, for every
+    /// anchor, position and source in inputs with equal stretches of every length.
+    #[test]
+    fn extend_back_words_matches_bytes() {
+        // Letters from a pseudo-random 3-letter alphabet (short equal stretches everywhere),
+        // then the first 50 of them twice more, once with a byte changed (long ones).
+        let mut x = 0x9E37_79B9_7F4A_7C15u64;
+        let mut src: Vec<u8> = (0..60)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                (x % 3) as u8
+            })
+            .collect();
+        let head = src[..50].to_vec();
+        src.extend_from_slice(&head);
+        src.extend_from_slice(&head);
+        src[140] = 9;
+        let mut longest = 0;
+        for ip in 1..src.len() {
+            for cand in 0..ip {
+                for anchor in [0, ip / 2, ip - 1, ip] {
+                    let mut n = 0;
+                    while ip - n > anchor && cand > n && src[ip - n - 1] == src[cand - n - 1] {
+                        n += 1;
+                    }
+                    assert_eq!(
+                        extend_back_words(&src, anchor, ip, cand),
+                        n,
+                        "ip {ip}, cand {cand}, anchor {anchor}"
+                    );
+                    longest = longest.max(n);
+                }
+            }
+        }
+        assert!(
+            longest >= 50,
+            "the input has long equal stretches ({longest})"
+        );
     }
 }
