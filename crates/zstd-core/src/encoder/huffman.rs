@@ -152,8 +152,8 @@ impl HufTable {
         // Codes of at most 11 bits, and the end mark.
         append_bits(out, 11 * lits.len() + 1, |w| {
             // Written last to first, so the decoder, reading backwards, gets them in order;
-            // four codes (at most 44 bits) between flushes. Codes hold no stray high bits, so
-            // they go in unmasked.
+            // four codes (at most 44 bits, with at most 7 pending: never 64) between flushes.
+            // Codes hold no stray high bits, so they go in unmasked.
             let put = |w: &mut BitWriter<'_>, b: u8| {
                 let (code, len) = self.codes[usize::from(b)];
                 w.add_clean(u64::from(code), u32::from(len));
@@ -164,7 +164,7 @@ impl HufTable {
                 put(w, chunk[2]);
                 put(w, chunk[1]);
                 put(w, chunk[0]);
-                w.flush();
+                w.flush_short();
             }
             for &b in head.iter().rev() {
                 put(w, b);
