@@ -600,7 +600,7 @@ impl Matcher {
             }
             let mut hl0 = hash_long(ip);
             let mut cand_l0 = long.get(hl0);
-            // (match start, its source, bytes known equal).
+            // (match start, its source, bytes known equal, whether at the last offset).
             let (m, c, known, last) = loop {
                 let hs0 = hash_short(ip);
                 let cand_s0 = short.get(hs0);
