@@ -2,7 +2,7 @@
 
 use proptest::prelude::*;
 
-use crate::support::{binary, files, shared, text};
+use crate::support::{Rng, binary, files, shared, text};
 
 /// Compresses `data` at `level` and checks both decoders give it back; returns the frame.
 fn check(data: &[u8], level: i32, what: &str) -> Vec<u8> {
@@ -200,6 +200,30 @@ fn a_reused_compressor_keeps_its_settings() {
     assert!(c.window_log(9).is_err() && c.window_log(31).is_err());
     c.set_level(-3).unwrap();
     check_frame(&c.compress(&data).unwrap(), &data, None, "level -3");
+}
+
+/// `compress_bound` holds for incompressible input at every window, the smallest (1 KiB blocks,
+/// a 3-byte header each) included.
+#[test]
+fn compress_bound_holds_for_small_windows() {
+    let mut r = Rng::new(77);
+    let data: Vec<u8> = (0..300_000).map(|_| r.next() as u8).collect();
+    for log in [10, 11, 14, 17] {
+        let mut c = zstd_core::bulk::Compressor::new(1).unwrap();
+        c.include_checksum(true).unwrap();
+        c.window_log(log).unwrap();
+        let frame = c.compress(&data).unwrap();
+        assert!(
+            frame.len() <= zstd_core::bulk::compress_bound(data.len()),
+            "window log {log}: {} bytes, bound {}",
+            frame.len(),
+            zstd_core::bulk::compress_bound(data.len())
+        );
+        let mut buf = vec![0u8; zstd_core::bulk::compress_bound(data.len())];
+        let n = c.compress_to_buffer(&data, &mut buf).unwrap();
+        assert_eq!(&buf[..n], &frame[..]);
+        check_frame(&frame, &data, None, "incompressible, small window");
+    }
 }
 
 #[test]
