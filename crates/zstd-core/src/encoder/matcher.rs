@@ -437,17 +437,21 @@ impl Matcher {
             // SAFETY: `pos < limit`, as above.
             unsafe { input.hash::<MLS>(pos, bits) }
         };
-        // A hash candidate: inside the window, before the position, its first 4 bytes equal.
+        // A hash candidate: inside the window, before the position (`1 <= ip - cand <=
+        // window`, one comparison: `cand >= ip` wraps to above the window), its first 4 bytes
+        // equal.
         let found = |cand: usize, ip: usize| {
             debug_assert!(ip < limit);
             // SAFETY: `cand < ip < limit` when the reads run.
-            cand < ip && ip - cand <= window && unsafe { input.read32(cand) == input.read32(ip) }
+            ip.wrapping_sub(cand).wrapping_sub(1) < window
+                && unsafe { input.read32(cand) == input.read32(ip) }
         };
-        // Whether the 4 bytes at `ip` repeat those `rep` before.
+        // Whether the 4 bytes at `ip` repeat those `rep` before, `rep` being 0 (never) or
+        // below `ip`; without a branch for `rep` (as libzstd tests it).
         let repeats = |ip: usize, rep: usize| {
-            debug_assert!(ip < limit);
-            // SAFETY: `ip - rep < ip < limit` when the reads run.
-            rep < ip && unsafe { input.read32(ip) == input.read32(ip - rep) }
+            debug_assert!(ip < limit && rep < ip);
+            // SAFETY: `ip - rep <= ip < limit`.
+            (rep != 0) & unsafe { input.read32(ip) == input.read32(ip - rep) }
         };
         let mut anchor = start;
         let mut ip0 = start;
@@ -463,11 +467,14 @@ impl Matcher {
             let mut h0 = hash(ip0);
             let mut h1 = hash(ip1);
             let mut cand = table.get(h0);
+            // The last offset, tried at `ip2` and later positions; 0 (not tried) in this
+            // search when it reaches to the input's first byte or before.
+            let rep = store.reps[0] as usize;
+            let rep = if rep < ip2 { rep } else { 0 };
             // (match start, its source, bytes known equal, whether at the last offset) once
             // found.
             let (m, c, known, last) = loop {
                 table.set(h0, ip0);
-                let rep = store.reps[0] as usize;
                 if repeats(ip2, rep) {
                     // ip2 - 1 is past the anchor: ip2 >= ip0 + 2.
                     let back = usize::from(src[ip2 - 1] == src[ip2 - 1 - rep]);
@@ -576,7 +583,8 @@ impl Matcher {
             // SAFETY: `pos < limit`, as above.
             unsafe { input.hash::<MLS>(pos, short_bits) }
         };
-        let in_window = |cand: usize, at: usize| cand < at && at - cand <= window;
+        // `1 <= at - cand <= window`, one comparison (`cand >= at` wraps to above the window).
+        let in_window = |cand: usize, at: usize| at.wrapping_sub(cand).wrapping_sub(1) < window;
         // Whether the 8 (`long`) or 4 bytes at `cand` and `at` are equal.
         let equal = |cand: usize, at: usize, long: bool| {
             debug_assert!(cand < at && at < limit);
@@ -600,15 +608,24 @@ impl Matcher {
             }
             let mut hl0 = hash_long(ip);
             let mut cand_l0 = long.get(hl0);
+            // The last offset, tried one byte past `ip` (`ip + 1 <= ip1 < limit`); 0 (not
+            // tried) in this search when it reaches before the input.
+            let rep = store.reps[0] as usize;
+            let rep = if rep <= ip { rep } else { 0 };
+            // Whether the 4 bytes at `at` repeat those `rep` before; without a branch for
+            // `rep` (as libzstd tests it).
+            let repeats = |at: usize| {
+                debug_assert!(at < limit && rep < at);
+                // SAFETY: `at - rep <= at < limit`.
+                (rep != 0) & unsafe { input.read32(at) == input.read32(at - rep) }
+            };
             // (match start, its source, bytes known equal, whether at the last offset).
             let (m, c, known, last) = loop {
                 let hs0 = hash_short(ip);
                 let cand_s0 = short.get(hs0);
                 long.set(hl0, ip);
                 short.set(hs0, ip);
-                // The last offset one byte on (`ip + 1 <= ip1 < limit`).
-                let rep = store.reps[0] as usize;
-                if rep <= ip && equal(ip + 1 - rep, ip + 1, false) {
+                if repeats(ip + 1) {
                     break (ip + 1, ip + 1 - rep, 4, true);
                 }
                 let hl1 = hash_long(ip1);
