@@ -810,28 +810,34 @@ impl Matcher {
             let slot = (found.trailing_zeros() + head) as usize & (entries - 1);
             found &= found - 1;
             let cand = positions[slot] as usize;
-            if cand >= ip {
-                // Unused, or from a rebased history.
-                continue;
-            }
-            if ip - cand > window {
+            // `1 <= ip - cand <= window` in one comparison (a position not before `ip` wraps
+            // to above the window), the other cases sorted out only when it fails.
+            if ip.wrapping_sub(cand).wrapping_sub(1) >= window {
+                if cand >= ip {
+                    // Indexed ahead of a search that went back, or from a rebased history.
+                    continue;
+                }
                 // Rows hold positions newest first: every later one is older still.
                 break;
             }
             simd_arch::prefetch_read(src.as_ptr().wrapping_add(cand), simd_arch::Locality::L1);
-            cands[n] = cand as u32;
+            // (`n < attempts <= 64`: the mask only drops the bounds check.)
+            cands[n & 63] = cand as u32;
             n += 1;
         }
         if ip >= self.next_to_update {
             self.row_insert(h, ip, rows);
             self.next_to_update = ip + 1;
         }
-        let (mut best_len, mut best_off) = (0, 0);
+        // Matches shorter than `MIN_MATCH` are never taken: the best starts at one less, and
+        // only a candidate that also matches at the best length can beat it (`best_len <
+        // max_len`: inside the input).
+        let (mut best_len, mut best_off) = (MIN_MATCH - 1, 0);
         let max_len = end - ip;
-        for k in 0..n {
-            let cand = self.candidates.0[k] as usize;
-            // Only a candidate that also matches at the current best length can beat it.
-            if src[cand + best_len.min(max_len - 1)] == src[ip + best_len.min(max_len - 1)] {
+        debug_assert!(max_len > MIN_MATCH && src.len() >= end);
+        for &cand in &self.candidates.0[..n] {
+            let cand = cand as usize;
+            if src[cand + best_len] == src[ip + best_len] {
                 let len = count(src, cand, ip, end);
                 if len > best_len {
                     best_len = len;
@@ -842,7 +848,11 @@ impl Matcher {
                 }
             }
         }
-        (best_len, best_off)
+        if best_off == 0 {
+            (0, 0)
+        } else {
+            (best_len, best_off)
+        }
     }
 
     /// [`lazy`](Self::lazy) with the hashed length and the rows' log of `p` as constants.
