@@ -65,29 +65,26 @@ const LL_BITS: [u8; 64] = code_bits(&LL_CODES);
 /// Extra-bits counts of the match-length codes.
 const ML_BITS: [u8; 64] = code_bits(&ML_CODES);
 
-/// A literal length's code, extra-bits value and extra-bits count.
+/// A literal length's code (its extra bits are the length's low `LL_BITS[code]` bits).
 #[inline(always)]
-fn ll_code(ll: u32) -> (u8, u32, u8) {
-    let code = if ll < 64 {
+fn ll_code(ll: u32) -> u8 {
+    if ll < 64 {
         LL_SMALL[ll as usize]
     } else {
         (31 - ll.leading_zeros() + 19) as u8
-    };
-    let (base, bits) = LL_CODES[usize::from(code)];
-    (code, ll - base, bits)
+    }
 }
 
-/// A match length's code, extra-bits value and extra-bits count.
+/// A match length's code (its extra bits are the low `ML_BITS[code]` bits of the length less
+/// 3).
 #[inline(always)]
-fn ml_code(ml: u32) -> (u8, u32, u8) {
+fn ml_code(ml: u32) -> u8 {
     let base_value = ml - 3;
-    let code = if base_value < 128 {
+    if base_value < 128 {
         ML_SMALL[base_value as usize]
     } else {
         (31 - base_value.leading_zeros() + 36) as u8
-    };
-    let (base, bits) = ML_CODES[usize::from(code)];
-    (code, ml - base, bits)
+    }
 }
 
 /// A compression context: parameters, the match finder's tables and the entropy coder's
@@ -396,8 +393,8 @@ impl Encoder {
         let mut hist = [[0u32; fse::MAX_SYMBOLS]; 3];
         self.codes.clear();
         self.codes.extend(self.store.seqs.iter().map(|s| {
-            let ll = ll_code(s.lit_len).0;
-            let ml = ml_code(s.match_len).0;
+            let ll = ll_code(s.lit_len);
+            let ml = ml_code(s.match_len);
             let of = (31 - s.offset_value.leading_zeros()) as u8;
             // (Codes are below 64: the masks only drop bounds checks.)
             hist[0][usize::from(ll & 63)] += 1;
@@ -873,20 +870,15 @@ mod tests {
         };
         let top = if cfg!(miri) { 2000 } else { 1 << 17 };
         for v in 0..top {
-            assert_eq!(ll_code(v), slow(&LL_CODES, v), "literal length {v}");
             // The sequence writer codes extra bits as the value's low bits.
-            let (code, extra, bits) = ll_code(v);
-            assert_eq!(u32::from(LL_BITS[usize::from(code)]), u32::from(bits));
+            let (code, extra, bits) = slow(&LL_CODES, v);
+            assert_eq!(ll_code(v), code, "literal length {v}");
+            assert_eq!(LL_BITS[usize::from(code)], bits);
             assert_eq!(v & ((1 << bits) - 1), extra, "literal length {v}");
-            let (code, extra, bits) = ml_code(v + 3);
-            assert_eq!(u32::from(ML_BITS[usize::from(code)]), u32::from(bits));
+            let (code, extra, bits) = slow(&ML_CODES, v + 3);
+            assert_eq!(ml_code(v + 3), code, "match length {}", v + 3);
+            assert_eq!(ML_BITS[usize::from(code)], bits);
             assert_eq!(v & ((1 << bits) - 1), extra, "match length {}", v + 3);
-            assert_eq!(
-                ml_code(v + 3),
-                slow(&ML_CODES, v + 3),
-                "match length {}",
-                v + 3
-            );
         }
     }
 
