@@ -1180,6 +1180,39 @@ impl<'a> Table<'a> {
 mod tests {
     use super::*;
 
+    /// Every strategy finds a copy exactly a window back and none a byte further: random
+    /// bytes (nothing repeats in them), then a copy of their first 64 at that distance.
+    #[test]
+    fn finders_stay_inside_the_window() {
+        let mut x = 0x9E37_79B9_7F4A_7C15u64;
+        let random: Vec<u8> = (0..4096)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                (x >> 24) as u8
+            })
+            .collect();
+        let window = 1024;
+        for level in [-5, 1, 3, 5, 7, 12] {
+            for (distance, expected) in [(window, true), (window + 1, false)] {
+                let mut src = random[..distance].to_vec();
+                src.extend_from_slice(&random[..64]);
+                src.extend_from_slice(&random[2048..2048 + 64]);
+                let p = Params::for_level(level, Some(src.len() as u64));
+                let mut matcher = Matcher::default();
+                matcher.reset(&p);
+                let mut store = SeqStore::new();
+                matcher.find(&p, &src, 0, src.len(), window, &mut store);
+                assert_eq!(
+                    !store.seqs.is_empty(),
+                    expected,
+                    "level {level}, a copy {distance} bytes back"
+                );
+            }
+        }
+    }
+
     /// `push_select` codes every offset as `push` does and leaves the same repeat offsets, for
     /// every order of small repeat offsets (equal ones included), each offset they or their
     /// neighbours give, with and without literals.
