@@ -442,8 +442,8 @@ impl Matcher {
         // equal.
         let found = |cand: usize, ip: usize| {
             debug_assert!(ip < limit);
-            // SAFETY: `cand < ip < limit` when the reads run.
             ip.wrapping_sub(cand).wrapping_sub(1) < window
+                // SAFETY: `cand < ip < limit` when the reads run.
                 && unsafe { input.read32(cand) == input.read32(ip) }
         };
         // Whether the 4 bytes at `ip` repeat those `rep` before, `rep` being 0 (never) or
