@@ -109,3 +109,18 @@ pub fn encode_all<R: Read>(source: R, level: i32) -> io::Result<Vec<u8>> {
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]
 struct ReadmeDoctests;
+
+/// Deterministic data for the unit tests.
+#[cfg(test)]
+mod test_data {
+    /// A xorshift generator (shifts 13, 7 and 17) starting from `seed` (not 0).
+    pub(crate) fn xorshift(seed: u64) -> impl FnMut() -> u64 {
+        let mut x = seed;
+        move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        }
+    }
+}

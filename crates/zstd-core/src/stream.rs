@@ -620,12 +620,9 @@ mod tests {
     fn memory_stays_within_the_window_bound() {
         // 4 MB of varied data through a 64 KiB window.
         let mut data = Vec::new();
-        let mut x = 1u64;
+        let mut next = crate::test_data::xorshift(1);
         while data.len() < 4 << 20 {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            let word = format!("{} ", x % 5000);
+            let word = format!("{} ", next() % 5000);
             data.extend_from_slice(word.as_bytes());
         }
         let mut enc = zstd::stream::Encoder::new(Vec::new(), 3).unwrap();

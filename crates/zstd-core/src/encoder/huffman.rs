@@ -482,13 +482,7 @@ mod tests {
         // Weight strings of every length and skew, many with one weight in the majority: every
         // description written must read back as the same weights (the decoder stops on its
         // own, so a wrong stop would show as a different count).
-        let mut x = 0x9E37_79B9_7F4A_7C15u64;
-        let mut next = move || {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            x
-        };
+        let mut next = crate::test_data::xorshift(0x9E37_79B9_7F4A_7C15);
         let mut written = 0;
         let rounds = if cfg!(miri) { 40 } else { 4000 };
         for _ in 0..rounds {

@@ -437,21 +437,12 @@ impl Matcher {
             // SAFETY: `pos < limit`, as above.
             unsafe { input.hash::<MLS>(pos, bits) }
         };
-        // A hash candidate: inside the window, before the position (`1 <= ip - cand <=
-        // window`, one comparison: `cand >= ip` wraps to above the window), its first 4 bytes
-        // equal.
+        // A hash candidate: inside the window, before the position, its first 4 bytes equal.
         let found = |cand: usize, ip: usize| {
             debug_assert!(ip < limit);
-            ip.wrapping_sub(cand).wrapping_sub(1) < window
+            in_window(cand, ip, window)
                 // SAFETY: `cand < ip < limit` when the reads run.
                 && unsafe { input.read32(cand) == input.read32(ip) }
-        };
-        // Whether the 4 bytes at `ip` repeat those `rep` before, `rep` being 0 (never) or
-        // below `ip`; without a branch for `rep` (as libzstd tests it).
-        let repeats = |ip: usize, rep: usize| {
-            debug_assert!(ip < limit && rep < ip);
-            // SAFETY: `ip - rep <= ip < limit`.
-            (rep != 0) & unsafe { input.read32(ip) == input.read32(ip - rep) }
         };
         let mut anchor = start;
         let mut ip0 = start;
@@ -475,7 +466,8 @@ impl Matcher {
             // found.
             let (m, c, known, last) = loop {
                 table.set(h0, ip0);
-                if repeats(ip2, rep) {
+                // SAFETY: `rep < ip2 < ip3 < limit`.
+                if unsafe { input.repeats(ip2, rep) } {
                     // ip2 - 1 is past the anchor: ip2 >= ip0 + 2.
                     let back = usize::from(src[ip2 - 1] == src[ip2 - 1 - rep]);
                     table.set(h1, ip1);
@@ -583,8 +575,6 @@ impl Matcher {
             // SAFETY: `pos < limit`, as above.
             unsafe { input.hash::<MLS>(pos, short_bits) }
         };
-        // `1 <= at - cand <= window`, one comparison (`cand >= at` wraps to above the window).
-        let in_window = |cand: usize, at: usize| at.wrapping_sub(cand).wrapping_sub(1) < window;
         // Whether the 8 (`long`) or 4 bytes at `cand` and `at` are equal.
         let equal = |cand: usize, at: usize, long: bool| {
             debug_assert!(cand < at && at < limit);
@@ -612,36 +602,30 @@ impl Matcher {
             // tried) in this search when it reaches before the input.
             let rep = store.reps[0] as usize;
             let rep = if rep <= ip { rep } else { 0 };
-            // Whether the 4 bytes at `at` repeat those `rep` before; without a branch for
-            // `rep` (as libzstd tests it).
-            let repeats = |at: usize| {
-                debug_assert!(at < limit && rep < at);
-                // SAFETY: `at - rep <= at < limit`.
-                (rep != 0) & unsafe { input.read32(at) == input.read32(at - rep) }
-            };
             // (match start, its source, bytes known equal, whether at the last offset).
             let (m, c, known, last) = loop {
                 let hs0 = hash_short(ip);
                 let cand_s0 = short.get(hs0);
                 long.set(hl0, ip);
                 short.set(hs0, ip);
-                if repeats(ip + 1) {
+                // SAFETY: `rep <= ip < ip + 1 <= ip1 < limit`.
+                if unsafe { input.repeats(ip + 1, rep) } {
                     break (ip + 1, ip + 1 - rep, 4, true);
                 }
                 let hl1 = hash_long(ip1);
-                if in_window(cand_l0, ip) && equal(cand_l0, ip, true) {
+                if in_window(cand_l0, ip, window) && equal(cand_l0, ip, true) {
                     if step < 4 {
                         long.set(hl1, ip1);
                     }
                     break (ip, cand_l0, 8, false);
                 }
                 let cand_l1 = long.get(hl1);
-                if in_window(cand_s0, ip) && equal(cand_s0, ip, false) {
+                if in_window(cand_s0, ip, window) && equal(cand_s0, ip, false) {
                     // A long match at the next position beats the short one.
                     if step < 4 {
                         long.set(hl1, ip1);
                     }
-                    if in_window(cand_l1, ip1) && equal(cand_l1, ip1, true) {
+                    if in_window(cand_l1, ip1, window) && equal(cand_l1, ip1, true) {
                         break (ip1, cand_l1, 8, false);
                     }
                     break (ip, cand_s0, 4, false);
@@ -810,9 +794,8 @@ impl Matcher {
             let slot = (found.trailing_zeros() + head) as usize & (entries - 1);
             found &= found - 1;
             let cand = positions[slot] as usize;
-            // `1 <= ip - cand <= window` in one comparison (a position not before `ip` wraps
-            // to above the window), the other cases sorted out only when it fails.
-            if ip.wrapping_sub(cand).wrapping_sub(1) >= window {
+            // One comparison in the common case; the others only when it fails.
+            if !in_window(cand, ip, window) {
                 if cand >= ip {
                     // Indexed ahead of a search that went back, or from a rebased history.
                     continue;
@@ -1055,6 +1038,13 @@ fn extend_back(
     (m, c, len)
 }
 
+/// Whether `cand` lies before `at` and at most `window` bytes back (`1 <= at - cand <=
+/// window`) in one comparison: a `cand` not before `at` wraps to above the window.
+#[inline(always)]
+fn in_window(cand: usize, at: usize, window: usize) -> bool {
+    at.wrapping_sub(cand).wrapping_sub(1) < window
+}
+
 /// How far a match at `ip` (source `cand`) extends backwards, to at most `anchor` and the
 /// input's start: 8 bytes compared at a time, then byte by byte for the last few.
 #[inline(always)]
@@ -1121,6 +1111,18 @@ impl<'a> Input<'a> {
         u32::from_le(unsafe { self.src.as_ptr().add(pos).cast::<u32>().read_unaligned() })
     }
 
+    /// Whether the 4 bytes at `pos` repeat those `rep` before, `rep` 0 never matching: without
+    /// a branch on `rep` (as libzstd tests the last offset).
+    ///
+    /// # Safety
+    /// `rep < pos < limit`.
+    #[inline(always)]
+    unsafe fn repeats(self, pos: usize, rep: usize) -> bool {
+        debug_assert!(rep < pos);
+        // SAFETY: `pos - rep <= pos < limit` (the caller's promise); as in `read32`.
+        (rep != 0) & unsafe { self.read32(pos) == self.read32(pos - rep) }
+    }
+
     /// The hash of the `MLS` bytes at `pos` into `bits` bits.
     ///
     /// # Safety
@@ -1184,15 +1186,8 @@ mod tests {
     /// bytes (nothing repeats in them), then a copy of their first 64 at that distance.
     #[test]
     fn finders_stay_inside_the_window() {
-        let mut x = 0x9E37_79B9_7F4A_7C15u64;
-        let random: Vec<u8> = (0..4096)
-            .map(|_| {
-                x ^= x << 13;
-                x ^= x >> 7;
-                x ^= x << 17;
-                (x >> 24) as u8
-            })
-            .collect();
+        let mut next = crate::test_data::xorshift(0x9E37_79B9_7F4A_7C15);
+        let random: Vec<u8> = (0..4096).map(|_| (next() >> 24) as u8).collect();
         let window = 1024;
         for level in [-5, 1, 3, 5, 7, 12] {
             for (distance, expected) in [(window, true), (window + 1, false)] {
@@ -1254,15 +1249,8 @@ mod tests {
     fn extend_back_words_matches_bytes() {
         // Letters from a pseudo-random 3-letter alphabet (short equal stretches everywhere),
         // then the first 50 of them twice more, once with a byte changed (long ones).
-        let mut x = 0x9E37_79B9_7F4A_7C15u64;
-        let mut src: Vec<u8> = (0..60)
-            .map(|_| {
-                x ^= x << 13;
-                x ^= x >> 7;
-                x ^= x << 17;
-                (x % 3) as u8
-            })
-            .collect();
+        let mut next = crate::test_data::xorshift(0x9E37_79B9_7F4A_7C15);
+        let mut src: Vec<u8> = (0..60).map(|_| (next() % 3) as u8).collect();
         let head = src[..50].to_vec();
         src.extend_from_slice(&head);
         src.extend_from_slice(&head);
