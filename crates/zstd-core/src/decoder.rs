@@ -418,16 +418,18 @@ fn check_room(out: &Output<'_>, n: usize, block_max: usize) -> Result<usize> {
 }
 
 /// Whether the prefetching sequence loop pays for its extra work: in a frame whose window is
-/// larger than 2 MiB, when at least 1 in 32 of the offset table's states codes an offset of
-/// 1 MiB or more (beyond most L2 caches), in a block with enough sequences to fill the
-/// pipeline. Measured on Silesia: the level-19 frames (8 MiB windows) decode up to 20% faster
-/// with it, and level 3 of nci (a 2 MiB window, many offsets past 1 MiB) 10% slower.
+/// larger than 16 MiB (half this machine's 32 MiB L3: far sources then come from memory), when
+/// at least 1 in 32 of the offset table's states codes an offset of 1 MiB or more, in a block
+/// with enough sequences to fill the pipeline. Measured (median of 5-7 alternating rounds): nci
+/// compressed with `zstd -19 --long=27` (a 33 MiB window) decodes 3-9% faster with it; the
+/// Silesia level-19 frames (windows of 8 MiB or less, served from L3) 2-9% slower, so they
+/// no longer take it (the rule was a 2 MiB window before).
 fn prefetch_pays(of_table: &[SeqEntry], count: usize, window_size: u64) -> bool {
     #[cfg(test)]
     if tests::FORCE_PREFETCH.with(std::cell::Cell::get) {
         return true;
     }
-    if count < 16 || window_size <= 2 << 20 {
+    if count < 16 || window_size <= 16 << 20 {
         return false;
     }
     let far = of_table.iter().filter(|e| e.extra >= 20).count();
