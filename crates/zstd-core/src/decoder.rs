@@ -12,7 +12,7 @@ use crate::bits::{BackwardBits, Status};
 use crate::dictionary::Dictionary;
 use crate::error::{Error, Result};
 use crate::frame::{self, BlockKind, FrameHeader};
-use crate::literals::Literals;
+use crate::literals::{self, Literals};
 use crate::sequences::{LL_SLOT, ML_SLOT, OF_SLOT, SEQ_TABLE_SIZE, SeqEntry, Tables};
 
 /// The repeat offsets a frame starts with.
@@ -121,6 +121,20 @@ impl FrameDecoder {
         block_max: usize,
         dict: &[u8],
     ) -> Result<()> {
+        // A block without sequences is its literals: decoded straight into the output, when
+        // they fit it (when not, the usual path reports why).
+        if let Ok(lit) = literals::Header::parse(block, block_max)
+            && block.get(lit.used()..).is_some_and(Tables::none)
+            && let Ok(end) = check_room(out, lit.size, block_max)
+        {
+            let used =
+                self.literals
+                    .decode_to(block, block_max, Some(&mut out.buf[out.pos..end]))?;
+            let header = self.tables.read_header(&block[used..])?;
+            debug_assert_eq!(header.count, 0);
+            out.pos = end;
+            return Ok(());
+        }
         let lit_used = self.literals.decode(block, block_max)?;
         let header = self.tables.read_header(&block[lit_used..])?;
         let block_limit = out.limit.min(out.pos + block_max);

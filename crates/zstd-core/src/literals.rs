@@ -36,8 +36,90 @@ impl Literals {
         Ok(used)
     }
 
-    /// Decodes the literals section at the start of `block`; returns the bytes it used.
+    /// Decodes the literals section at the start of `block` into the literal buffer; returns
+    /// the bytes it used.
     pub(crate) fn decode(&mut self, block: &[u8], max_size: usize) -> Result<usize> {
+        self.decode_to(block, max_size, None)
+    }
+
+    /// Decodes the literals section at the start of `block` into `out` if given (it must hold
+    /// at least [`Header::size`] bytes; the literal buffer is left as it was), into the
+    /// literal buffer otherwise; returns the bytes it used.
+    pub(crate) fn decode_to(
+        &mut self,
+        block: &[u8],
+        max_size: usize,
+        out: Option<&mut [u8]>,
+    ) -> Result<usize> {
+        let h = Header::parse(block, max_size)?;
+        let body = block.get(h.len..h.used()).ok_or(Error::Truncated {
+            what: match h.kind {
+                Kind::Raw => "raw literals",
+                Kind::Rle => "RLE literals",
+                Kind::Huffman { .. } => "Huffman literals",
+            },
+        })?;
+        // The table and the output are borrowed separately (taking the table out would
+        // allocate and zero a new one per block).
+        let dst = match out {
+            Some(out) => &mut out[..h.size],
+            None => prepare(&mut self.buf, &mut self.len, h.size),
+        };
+        match h.kind {
+            Kind::Raw => dst.copy_from_slice(body),
+            Kind::Rle => dst.fill(body[0]),
+            Kind::Huffman { treeless, four } => {
+                let streams = if treeless {
+                    if !self.has_huffman {
+                        return Err(Error::CorruptLiterals(
+                            "treeless literals without a previous Huffman table",
+                        ));
+                    }
+                    body
+                } else {
+                    let used = self.huffman.read_description(body, &mut self.fse_scratch)?;
+                    self.has_huffman = true;
+                    &body[used..]
+                };
+                if four {
+                    self.huffman.decode_4_streams(streams, dst)?;
+                } else {
+                    self.huffman.decode_stream(streams, dst)?;
+                }
+            }
+        }
+        Ok(h.used())
+    }
+}
+
+/// How a literals section is stored.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    Raw,
+    Rle,
+    /// Huffman-coded, with its own tree or the previous block's (`treeless`), in 1 or 4 streams.
+    Huffman {
+        treeless: bool,
+        four: bool,
+    },
+}
+
+/// A literals section header (RFC 8878 §3.1.1.3.1.1).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Header {
+    kind: Kind,
+    /// The literals it regenerates.
+    pub(crate) size: usize,
+    /// The header's own length.
+    len: usize,
+    /// The stored bytes after the header (the tree description and streams of Huffman-coded
+    /// literals).
+    stored: usize,
+}
+
+impl Header {
+    /// Reads the header at the start of `block`, for a block of at most `max_size` bytes.
+    pub(crate) fn parse(block: &[u8], max_size: usize) -> Result<Header> {
         let b0 = *block.first().ok_or(Error::Truncated {
             what: "literals section header",
         })?;
@@ -51,92 +133,82 @@ impl Literals {
                     what: "literals section header",
                 })
         };
-        match kind {
-            0 | 1 => {
-                let (size, header) = match size_format {
-                    0 | 2 => (usize::from(b0 >> 3), 1),
-                    1 => ((usize::from(b0) >> 4) + (byte(1)? << 4), 2),
-                    _ => (
-                        (usize::from(b0) >> 4) + (byte(1)? << 4) + (byte(2)? << 12),
-                        3,
-                    ),
-                };
-                if size > max_size {
-                    return Err(Error::CorruptLiterals(
-                        "more literals than the block maximum",
-                    ));
+        let h = if kind < 2 {
+            let (size, len) = match size_format {
+                0 | 2 => (usize::from(b0 >> 3), 1),
+                1 => ((usize::from(b0) >> 4) + (byte(1)? << 4), 2),
+                _ => (
+                    (usize::from(b0) >> 4) + (byte(1)? << 4) + (byte(2)? << 12),
+                    3,
+                ),
+            };
+            if kind == 0 {
+                Header {
+                    kind: Kind::Raw,
+                    size,
+                    len,
+                    stored: size,
                 }
-                if kind == 0 {
-                    let data = block.get(header..header + size).ok_or(Error::Truncated {
-                        what: "raw literals",
-                    })?;
-                    prepare(&mut self.buf, &mut self.len, size).copy_from_slice(data);
-                    Ok(header + size)
-                } else {
-                    let value = *block.get(header).ok_or(Error::Truncated {
-                        what: "RLE literals",
-                    })?;
-                    prepare(&mut self.buf, &mut self.len, size).fill(value);
-                    Ok(header + 1)
+            } else {
+                Header {
+                    kind: Kind::Rle,
+                    size,
+                    len,
+                    stored: 1,
                 }
             }
-            _ => {
-                let (regenerated, compressed, header, four) = match size_format {
-                    0 | 1 => {
-                        let v = usize::from(b0) | byte(1)? << 8 | byte(2)? << 16;
-                        ((v >> 4) & 0x3FF, (v >> 14) & 0x3FF, 3, size_format == 1)
-                    }
-                    2 => {
-                        let v = usize::from(b0) | byte(1)? << 8 | byte(2)? << 16 | byte(3)? << 24;
-                        ((v >> 4) & 0x3FFF, (v >> 18) & 0x3FFF, 4, true)
-                    }
-                    _ => {
-                        let v = usize::from(b0)
-                            | byte(1)? << 8
-                            | byte(2)? << 16
-                            | byte(3)? << 24
-                            | byte(4)? << 32;
-                        ((v >> 4) & 0x3FFFF, (v >> 22) & 0x3FFFF, 5, true)
-                    }
-                };
-                if regenerated > max_size {
-                    return Err(Error::CorruptLiterals(
-                        "more literals than the block maximum",
-                    ));
+        } else {
+            let (size, stored, len, four) = match size_format {
+                0 | 1 => {
+                    let v = usize::from(b0) | byte(1)? << 8 | byte(2)? << 16;
+                    ((v >> 4) & 0x3FF, (v >> 14) & 0x3FF, 3, size_format == 1)
                 }
-                if four && regenerated < 6 {
-                    return Err(Error::CorruptLiterals(
-                        "4 streams for fewer than 6 literals",
-                    ));
+                2 => {
+                    let v = usize::from(b0) | byte(1)? << 8 | byte(2)? << 16 | byte(3)? << 24;
+                    ((v >> 4) & 0x3FFF, (v >> 18) & 0x3FFF, 4, true)
                 }
-                let data = block
-                    .get(header..header + compressed)
-                    .ok_or(Error::Truncated {
-                        what: "Huffman literals",
-                    })?;
-                let streams = if kind == 2 {
-                    let used = self.read_huffman(data)?;
-                    &data[used..]
-                } else {
-                    if !self.has_huffman {
-                        return Err(Error::CorruptLiterals(
-                            "treeless literals without a previous Huffman table",
-                        ));
-                    }
-                    data
-                };
-                // The table and the output are borrowed separately (taking the table out
-                // would allocate and zero a new one per block).
-                let out = prepare(&mut self.buf, &mut self.len, regenerated);
-                if four {
-                    self.huffman.decode_4_streams(streams, out)?;
-                } else {
-                    self.huffman.decode_stream(streams, out)?;
+                _ => {
+                    let v = usize::from(b0)
+                        | byte(1)? << 8
+                        | byte(2)? << 16
+                        | byte(3)? << 24
+                        | byte(4)? << 32;
+                    ((v >> 4) & 0x3FFFF, (v >> 22) & 0x3FFFF, 5, true)
                 }
-                Ok(header + compressed)
+            };
+            if size > max_size {
+                return Err(too_many());
             }
+            if four && size < 6 {
+                return Err(Error::CorruptLiterals(
+                    "4 streams for fewer than 6 literals",
+                ));
+            }
+            Header {
+                kind: Kind::Huffman {
+                    treeless: kind == 3,
+                    four,
+                },
+                size,
+                len,
+                stored,
+            }
+        };
+        if h.size > max_size {
+            return Err(too_many());
         }
+        Ok(h)
     }
+
+    /// The bytes the whole section takes.
+    pub(crate) fn used(&self) -> usize {
+        self.len + self.stored
+    }
+}
+
+/// The error for a section regenerating more literals than a block may hold.
+fn too_many() -> Error {
+    Error::CorruptLiterals("more literals than the block maximum")
 }
 
 /// Makes `buf` hold `n` literals plus the slack (it stays initialized) and sets `len` to `n`;

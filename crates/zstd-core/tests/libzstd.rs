@@ -167,3 +167,104 @@ fn concatenated_frames_with_skippable_frames_between() {
         .unwrap();
     assert_eq!(frames.len(), 40);
 }
+
+/// How many of a frame's compressed blocks have Huffman-coded literals and no sequences (RFC
+/// 8878 §3.1.1.2, §3.1.1.3): the blocks the decoder writes straight into the output.
+fn huffman_blocks_without_sequences(frame: &[u8]) -> usize {
+    let header = zstd_core::frame::FrameHeader::parse(frame).unwrap();
+    let mut pos = header.header_len;
+    let mut found = 0;
+    loop {
+        let b = u32::from(frame[pos])
+            | u32::from(frame[pos + 1]) << 8
+            | u32::from(frame[pos + 2]) << 16;
+        let (last, kind, size) = (b & 1 == 1, (b >> 1) & 3, (b >> 3) as usize);
+        pos += 3;
+        if kind == 2 {
+            let block = &frame[pos..pos + size];
+            let (lit_kind, size_format) = (block[0] & 3, (block[0] >> 2) & 3);
+            if lit_kind >= 2 {
+                // Header length and the stored size of Huffman-coded literals.
+                let (len, shift, mask) = match size_format {
+                    0 | 1 => (3, 14, 0x3FF),
+                    2 => (4, 18, 0x3FFF),
+                    _ => (5, 22, 0x3FFFF),
+                };
+                let v = block[..len]
+                    .iter()
+                    .rev()
+                    .fold(0u64, |v, &x| v << 8 | u64::from(x));
+                let stored = ((v >> shift) & mask) as usize;
+                if block[len + stored] == 0 {
+                    found += 1;
+                }
+            }
+        }
+        pos += if kind == 1 { 1 } else { size };
+        if last {
+            return found;
+        }
+    }
+}
+
+#[test]
+fn blocks_of_literals_only() {
+    // Bytes of a skewed distribution with few repeats worth a match at levels 1 and 2: blocks
+    // of Huffman-coded literals and no sequences, which are decoded straight into the output.
+    let mut x = 0x2545_F491_4F6C_DD1Du64;
+    let data: Vec<u8> = (0..600_000)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            // Geometric-like: the number of trailing ones of a random word, then a few random
+            // low bits.
+            (x.trailing_ones() as u8) << 3 | (x >> 60) as u8 & 7
+        })
+        .collect();
+    for level in [1, 2] {
+        let frame = zstd::bulk::compress(&data, level).unwrap();
+        let direct = huffman_blocks_without_sequences(&frame);
+        assert!(
+            direct >= 3,
+            "level {level}: {direct} blocks of literals only"
+        );
+        check(&format!("literals only, level {level}"), &frame, &data);
+        // Into a buffer of exactly the output's size, and, from a frame that does not state
+        // its size (so no check before the blocks), into one a byte short: the last block
+        // does not fit, and the error is the usual one.
+        let mut exact = vec![0; data.len()];
+        let n = Decompressor::new()
+            .unwrap()
+            .decompress_to_buffer(&frame, &mut exact)
+            .unwrap();
+        assert!(
+            n == data.len() && exact == data,
+            "level {level}: exact buffer"
+        );
+        let unsized_frame = zstd::stream::encode_all(&data[..], level).unwrap();
+        assert_eq!(
+            zstd_core::frame::frame_content_size(&unsized_frame).unwrap(),
+            None
+        );
+        assert!(huffman_blocks_without_sequences(&unsized_frame) >= 3);
+        let mut short = vec![0; data.len() - 1];
+        let err = Decompressor::new()
+            .unwrap()
+            .decompress_to_buffer(&unsized_frame, &mut short)
+            .unwrap_err();
+        assert!(
+            err.to_string().contains("does not fit in the 599999-byte"),
+            "level {level}: {err}"
+        );
+        let mut exact = vec![0; data.len()];
+        let n = Decompressor::new()
+            .unwrap()
+            .decompress_to_buffer(&unsized_frame, &mut exact)
+            .unwrap();
+        assert!(
+            n == data.len() && exact == data,
+            "level {level}: exact buffer, no size"
+        );
+    }
+}
