@@ -233,13 +233,16 @@ fn blocks_of_literals_only() {
         // Into a buffer of exactly the output's size, and, from a frame that does not state
         // its size (so no check before the blocks), into one a byte short: the last block
         // does not fit, and the error is the usual one.
-        let mut exact = vec![0; data.len()];
-        let n = Decompressor::new()
-            .unwrap()
-            .decompress_to_buffer(&frame, &mut exact)
-            .unwrap();
+        let into = |frame: &[u8], capacity: usize| {
+            let mut buf = vec![0; capacity];
+            let n = Decompressor::new()
+                .unwrap()
+                .decompress_to_buffer(frame, &mut buf)?;
+            buf.truncate(n);
+            Ok::<_, std::io::Error>(buf)
+        };
         assert!(
-            n == data.len() && exact == data,
+            into(&frame, data.len()).unwrap() == data,
             "level {level}: exact buffer"
         );
         let unsized_frame = zstd::stream::encode_all(&data[..], level).unwrap();
@@ -248,22 +251,13 @@ fn blocks_of_literals_only() {
             None
         );
         assert!(huffman_blocks_without_sequences(&unsized_frame) >= 3);
-        let mut short = vec![0; data.len() - 1];
-        let err = Decompressor::new()
-            .unwrap()
-            .decompress_to_buffer(&unsized_frame, &mut short)
-            .unwrap_err();
+        let err = into(&unsized_frame, data.len() - 1).unwrap_err();
         assert!(
             err.to_string().contains("does not fit in the 599999-byte"),
             "level {level}: {err}"
         );
-        let mut exact = vec![0; data.len()];
-        let n = Decompressor::new()
-            .unwrap()
-            .decompress_to_buffer(&unsized_frame, &mut exact)
-            .unwrap();
         assert!(
-            n == data.len() && exact == data,
+            into(&unsized_frame, data.len()).unwrap() == data,
             "level {level}: exact buffer, no size"
         );
     }
