@@ -121,21 +121,21 @@ impl FrameDecoder {
         block_max: usize,
         dict: &[u8],
     ) -> Result<()> {
+        let lit = literals::Header::parse(block, block_max)?;
         // A block without sequences is its literals: decoded straight into the output, when
         // they fit it (when not, the usual path reports why).
-        if let Ok(lit) = literals::Header::parse(block, block_max)
-            && block.get(lit.used()..).is_some_and(Tables::none)
+        if block.get(lit.used()..).is_some_and(Tables::none)
             && let Ok(end) = check_room(out, lit.size, block_max)
         {
-            let used =
-                self.literals
-                    .decode_to(block, block_max, Some(&mut out.buf[out.pos..end]))?;
+            let used = self
+                .literals
+                .decode(block, &lit, Some(&mut out.buf[out.pos..end]))?;
             let header = self.tables.read_header(&block[used..])?;
             debug_assert_eq!(header.count, 0);
             out.pos = end;
             return Ok(());
         }
-        let lit_used = self.literals.decode(block, block_max)?;
+        let lit_used = self.literals.decode(block, &lit, None)?;
         let header = self.tables.read_header(&block[lit_used..])?;
         let block_limit = out.limit.min(out.pos + block_max);
         if header.count == 0 {

@@ -36,22 +36,15 @@ impl Literals {
         Ok(used)
     }
 
-    /// Decodes the literals section at the start of `block` into the literal buffer; returns
-    /// the bytes it used.
-    pub(crate) fn decode(&mut self, block: &[u8], max_size: usize) -> Result<usize> {
-        self.decode_to(block, max_size, None)
-    }
-
-    /// Decodes the literals section at the start of `block` into `out` if given (it must hold
-    /// at least [`Header::size`] bytes; the literal buffer is left as it was), into the
-    /// literal buffer otherwise; returns the bytes it used.
-    pub(crate) fn decode_to(
+    /// Decodes the literals section at the start of `block`, whose header is `h`, into `out`
+    /// if given (it must hold at least `h.size` bytes; the literal buffer is left as it was),
+    /// into the literal buffer otherwise; returns the bytes the section used.
+    pub(crate) fn decode(
         &mut self,
         block: &[u8],
-        max_size: usize,
+        h: &Header,
         out: Option<&mut [u8]>,
     ) -> Result<usize> {
-        let h = Header::parse(block, max_size)?;
         let body = block.get(h.len..h.used()).ok_or(Error::Truncated {
             what: match h.kind {
                 Kind::Raw => "raw literals",

@@ -312,7 +312,6 @@ impl Tables {
         self.predefined = other.predefined;
     }
 
-    /// Reads the section header and the table descriptions, updating the tables.
     /// Whether the sequences section at the start of `src` says it has no sequences (its
     /// count, 0, in the one- or two-byte form); [`read_header`](Self::read_header) still
     /// checks the rest.
@@ -320,6 +319,7 @@ impl Tables {
         matches!(src, [0, ..] | [128, 0, ..])
     }
 
+    /// Reads the section header and the table descriptions, updating the tables.
     pub(crate) fn read_header(&mut self, src: &[u8]) -> Result<Header> {
         let b0 = *src.first().ok_or(Error::Truncated {
             what: "sequences section",
