@@ -52,8 +52,19 @@ impl Literals {
                 Kind::Huffman { .. } => "Huffman literals",
             },
         })?;
-        // The table and the output are borrowed separately (taking the table out would
-        // allocate and zero a new one per block).
+        // A new tree is read first; then the table and the output are borrowed separately
+        // (taking the table out would allocate and zero a new one per block).
+        let streams = match h.kind {
+            Kind::Huffman {
+                treeless: false, ..
+            } => &body[self.read_huffman(body)?..],
+            Kind::Huffman { treeless: true, .. } if !self.has_huffman => {
+                return Err(Error::CorruptLiterals(
+                    "treeless literals without a previous Huffman table",
+                ));
+            }
+            _ => body,
+        };
         let dst = match out {
             Some(out) => &mut out[..h.size],
             None => prepare(&mut self.buf, &mut self.len, h.size),
@@ -61,25 +72,8 @@ impl Literals {
         match h.kind {
             Kind::Raw => dst.copy_from_slice(body),
             Kind::Rle => dst.fill(body[0]),
-            Kind::Huffman { treeless, four } => {
-                let streams = if treeless {
-                    if !self.has_huffman {
-                        return Err(Error::CorruptLiterals(
-                            "treeless literals without a previous Huffman table",
-                        ));
-                    }
-                    body
-                } else {
-                    let used = self.huffman.read_description(body, &mut self.fse_scratch)?;
-                    self.has_huffman = true;
-                    &body[used..]
-                };
-                if four {
-                    self.huffman.decode_4_streams(streams, dst)?;
-                } else {
-                    self.huffman.decode_stream(streams, dst)?;
-                }
-            }
+            Kind::Huffman { four: true, .. } => self.huffman.decode_4_streams(streams, dst)?,
+            Kind::Huffman { four: false, .. } => self.huffman.decode_stream(streams, dst)?,
         }
         Ok(h.used())
     }
