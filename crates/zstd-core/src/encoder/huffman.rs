@@ -147,8 +147,27 @@ impl HufTable {
         true
     }
 
-    /// Appends one stream coding `lits`.
+    /// Appends one stream coding `lits`, with the variant compiled for this CPU (see
+    /// [`crate::cpu`]).
     pub(super) fn encode_stream(&self, lits: &[u8], out: &mut Vec<u8>) {
+        #[cfg(target_arch = "x86_64")]
+        if crate::cpu::has_avx2_level() {
+            // SAFETY: the CPU has the AVX2 level's features (detected at run time).
+            return unsafe { self.encode_stream_avx2(lits, out) };
+        }
+        self.encode_stream_body(lits, out)
+    }
+
+    /// [`encode_stream_body`](Self::encode_stream_body) compiled for the AVX2 level.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2,bmi1,bmi2,lzcnt")]
+    fn encode_stream_avx2(&self, lits: &[u8], out: &mut Vec<u8>) {
+        self.encode_stream_body(lits, out)
+    }
+
+    /// Appends one stream coding `lits`.
+    #[inline(always)]
+    fn encode_stream_body(&self, lits: &[u8], out: &mut Vec<u8>) {
         // Codes of at most 11 bits, and the end mark.
         append_bits(out, 11 * lits.len() + 1, |w| {
             // Written last to first, so the decoder, reading backwards, gets them in order;
