@@ -304,7 +304,11 @@ pub(crate) fn run(opts: &Options) -> ExitCode {
 
 fn try_run(opts: &Options) -> Result<bool, String> {
     let root = workspace_root();
-    let gates = gates::load(&root.join("benches/gates.toml"))?;
+    let file = gates::load(&root.join("benches/gates.toml"))?;
+    let cpu = report::cpu_model();
+    let (profile, gates) = file.for_cpu(&cpu);
+    let gate_set = gates::describe(profile, &cpu);
+    eprintln!("gates: {gate_set}");
     let binaries = build(&root)?;
     let mut extra = Vec::new();
     if let Some(f) = &opts.filter {
@@ -360,13 +364,13 @@ fn try_run(opts: &Options) -> Result<bool, String> {
     // A gate whose benchmark no longer exists is a failure of its own, in a complete run.
     let mut missing: Vec<&String> = Vec::new();
     if opts.filter.is_none() {
-        missing = gates
-            .keys()
+        missing = file
+            .ids()
             .filter(|id| !rows.iter().any(|r| &r.result.id == *id))
             .collect();
     }
 
-    let meta = report::Meta::collect(opts, started.elapsed());
+    let meta = report::Meta::collect(opts, started.elapsed(), cpu, gate_set);
     print!("{}", report::text_table(&rows));
     for id in &missing {
         println!("FAIL: benches/gates.toml has a gate for {id}, but no benchmark has that id");
@@ -421,7 +425,9 @@ mod tests {
 
     #[test]
     fn verdicts() {
-        let gates = gates::parse("[gates]\n\"s/a\" = 1.1\n\"s/b\" = 1.1\n").unwrap();
+        let gates = gates::parse("[gates]\n\"s/a\" = 1.1\n\"s/b\" = 1.1\n")
+            .unwrap()
+            .default;
         let rows = judge(
             vec![
                 measured("s/a", 1.05),

@@ -15,50 +15,140 @@ pub(crate) struct Gate {
 /// Gates by benchmark id.
 pub(crate) type Gates = BTreeMap<String, Gate>;
 
-/// Parses the gates file's text.
-pub(crate) fn parse(text: &str) -> Result<Gates, String> {
-    let table: toml::Table = text.parse().map_err(|e| format!("{e}"))?;
-    let mut gates = Gates::new();
-    for (key, value) in &table {
-        if key != "gates" {
-            return Err(format!("unexpected top-level key {key:?} (only [gates])"));
+/// The gates file: the gates of the machine they were first set on (`[gates]`), and profiles
+/// of gates measured on other kinds of machine (`[machines.NAME]`). Ratios against a peer depend
+/// on the CPU (another cache, another branch predictor, another cost for the same instruction),
+/// so a gate set on one kind of machine can fail on another with nothing changed.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub(crate) struct GateFile {
+    pub(crate) default: Gates,
+    pub(crate) machines: Vec<Machine>,
+}
+
+/// A profile: gates measured on machines whose CPU model name contains `cpu`.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Machine {
+    pub(crate) name: String,
+    pub(crate) cpu: String,
+    pub(crate) gates: Gates,
+}
+
+impl GateFile {
+    /// The gates in force on a CPU of this model name: those of the first profile whose `cpu`
+    /// it contains, over `[gates]` for the benchmarks that profile does not list; and that
+    /// profile's name (`None`: `[gates]` alone).
+    pub(crate) fn for_cpu(&self, model: &str) -> (Option<&str>, Gates) {
+        let mut gates = self.default.clone();
+        match self.machines.iter().find(|m| model.contains(&m.cpu)) {
+            Some(m) => {
+                gates.extend(m.gates.iter().map(|(id, g)| (id.clone(), *g)));
+                (Some(&m.name), gates)
+            }
+            None => (None, gates),
         }
-        let entries = value.as_table().ok_or("[gates] must be a table")?;
-        for (id, entry) in entries {
-            let number =
-                |v: &toml::Value| v.as_float().or_else(|| v.as_integer().map(|i| i as f64));
-            let gate = match entry {
-                toml::Value::Table(t) => {
-                    for k in t.keys() {
-                        if k != "max" && k != "reached" {
-                            return Err(format!("gate {id:?}: unknown key {k:?} (max, reached)"));
+    }
+
+    /// Every benchmark id with a gate, in `[gates]` or in any profile.
+    pub(crate) fn ids(&self) -> impl Iterator<Item = &String> {
+        let mut ids: Vec<&String> = self.default.keys().collect();
+        for m in &self.machines {
+            ids.extend(m.gates.keys());
+        }
+        ids.sort();
+        ids.dedup();
+        ids.into_iter()
+    }
+}
+
+/// Parses the gates file's text.
+pub(crate) fn parse(text: &str) -> Result<GateFile, String> {
+    let table: toml::Table = text.parse().map_err(|e| format!("{e}"))?;
+    let mut file = GateFile::default();
+    for (key, value) in &table {
+        match key.as_str() {
+            "gates" => file.default = parse_gates(value, "[gates]")?,
+            "machines" => {
+                let machines = value.as_table().ok_or("[machines] must be a table")?;
+                for (name, m) in machines {
+                    let at = format!("[machines.{name}]");
+                    let m = m.as_table().ok_or(format!("{at} must be a table"))?;
+                    for k in m.keys() {
+                        if k != "cpu" && k != "gates" {
+                            return Err(format!("{at}: unknown key {k:?} (cpu, gates)"));
                         }
                     }
-                    let max = t
-                        .get("max")
-                        .and_then(number)
-                        .ok_or(format!("gate {id:?} needs a numeric `max`"))?;
-                    Gate {
-                        max,
-                        reached: t.get("reached").and_then(number),
+                    let cpu = m
+                        .get("cpu")
+                        .and_then(toml::Value::as_str)
+                        .filter(|c| !c.is_empty())
+                        .ok_or(format!("{at} needs `cpu`, part of a CPU model name"))?;
+                    let gates = m
+                        .get("gates")
+                        .ok_or(format!("{at} needs a [machines.{name}.gates] table"))?;
+                    file.machines.push(Machine {
+                        name: name.clone(),
+                        cpu: cpu.to_owned(),
+                        gates: parse_gates(gates, &format!("[machines.{name}.gates]"))?,
+                    });
+                }
+            }
+            _ => {
+                return Err(format!(
+                    "unexpected top-level key {key:?} (only [gates] and [machines])"
+                ));
+            }
+        }
+    }
+    Ok(file)
+}
+
+/// Parses one table of gates (`at` names it in errors).
+fn parse_gates(value: &toml::Value, at: &str) -> Result<Gates, String> {
+    let mut gates = Gates::new();
+    let entries = value.as_table().ok_or(format!("{at} must be a table"))?;
+    for (id, entry) in entries {
+        let number = |v: &toml::Value| v.as_float().or_else(|| v.as_integer().map(|i| i as f64));
+        let gate = match entry {
+            toml::Value::Table(t) => {
+                for k in t.keys() {
+                    if k != "max" && k != "reached" {
+                        return Err(format!("gate {id:?}: unknown key {k:?} (max, reached)"));
                     }
                 }
-                v => Gate {
-                    max: number(v).ok_or(format!("gate {id:?} must be a number or a table"))?,
-                    reached: None,
-                },
-            };
-            if !(gate.max.is_finite() && gate.max > 0.0) {
-                return Err(format!("gate {id:?}: max must be a positive number"));
+                let max = t
+                    .get("max")
+                    .and_then(number)
+                    .ok_or(format!("gate {id:?} needs a numeric `max`"))?;
+                Gate {
+                    max,
+                    reached: t.get("reached").and_then(number),
+                }
             }
-            gates.insert(id.clone(), gate);
+            v => Gate {
+                max: number(v).ok_or(format!("gate {id:?} must be a number or a table"))?,
+                reached: None,
+            },
+        };
+        if !(gate.max.is_finite() && gate.max > 0.0) {
+            return Err(format!("gate {id:?}: max must be a positive number"));
         }
+        gates.insert(id.clone(), gate);
     }
     Ok(gates)
 }
 
+/// Which gates are in force, for the report: `[gates]`, or a profile over it.
+pub(crate) fn describe(profile: Option<&str>, cpu: &str) -> String {
+    match profile {
+        Some(name) => {
+            format!("benches/gates.toml [machines.{name}] (matches {cpu:?}) over [gates]")
+        }
+        None => format!("benches/gates.toml [gates] (no machine profile matches {cpu:?})"),
+    }
+}
+
 /// Reads and parses the gates file.
-pub(crate) fn load(path: &Path) -> Result<Gates, String> {
+pub(crate) fn load(path: &Path) -> Result<GateFile, String> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     parse(&text).map_err(|e| format!("{}: {e}", path.display()))
@@ -118,7 +208,9 @@ mod tests {
 
     #[test]
     fn parses_tables_and_plain_numbers() {
-        let g = parse("[gates]\n\"a/b\" = { max = 1.1, reached = 1.0 }\n\"c\" = 2\n").unwrap();
+        let g = parse("[gates]\n\"a/b\" = { max = 1.1, reached = 1.0 }\n\"c\" = 2\n")
+            .unwrap()
+            .default;
         assert_eq!(
             g["a/b"],
             Gate {
@@ -132,6 +224,50 @@ mod tests {
                 max: 2.0,
                 reached: None
             }
+        );
+    }
+
+    #[test]
+    fn machine_profiles_override_the_default_where_the_cpu_matches() {
+        let file = parse(
+            "[gates]\n\"a\" = 1.1\n\"b\" = 1.2\n\
+             [machines.xeon]\ncpu = \"Intel(R) Xeon(R)\"\n\
+             [machines.xeon.gates]\n\"b\" = 1.5\n\"c\" = 0.5\n\
+             [machines.epyc]\ncpu = \"AMD EPYC\"\n[machines.epyc.gates]\n\"a\" = 0.9\n",
+        )
+        .unwrap();
+        let (name, g) = file.for_cpu("Intel(R) Xeon(R) Processor");
+        assert_eq!(name, Some("xeon"));
+        let max = |g: &Gates, id: &str| g.get(id).map(|g| g.max);
+        assert_eq!(
+            [max(&g, "a"), max(&g, "b"), max(&g, "c")],
+            [Some(1.1), Some(1.5), Some(0.5)]
+        );
+        let (name, g) = file.for_cpu("AMD EPYC 9R14");
+        assert_eq!(name, Some("epyc"));
+        assert_eq!(
+            [max(&g, "a"), max(&g, "b"), max(&g, "c")],
+            [Some(0.9), Some(1.2), None]
+        );
+        let (name, g) = file.for_cpu("Apple M2");
+        assert_eq!(name, None);
+        assert_eq!(g, file.default);
+        let ids: Vec<&String> = file.ids().collect();
+        assert_eq!(ids, ["a", "b", "c"]);
+        assert!(
+            parse("[machines.x]\n[machines.x.gates]\n")
+                .unwrap_err()
+                .contains("needs `cpu`")
+        );
+        assert!(
+            parse("[machines.x]\ncpu = \"X\"\n")
+                .unwrap_err()
+                .contains("needs a [machines.x.gates]")
+        );
+        assert!(
+            parse("[machines.x]\ncpu = \"X\"\nspeed = 1\n[machines.x.gates]\n")
+                .unwrap_err()
+                .contains("unknown key")
         );
     }
 

@@ -23,7 +23,9 @@ const USAGE: &str = "\
 usage: cargo xtask bench [OPTIONS]
        cargo xtask gates REPORT.json...
 
-Runs every benchmark against its peer and checks the gates in benches/gates.toml.
+Runs every benchmark against its peer and checks the gates in benches/gates.toml: its
+[gates], overridden by the first [machines.NAME] profile whose `cpu` is part of this CPU's
+model name (ratios against a peer differ from one kind of CPU to another).
 
 options:
   --quick           a few minutes on 2 cores (the default)
@@ -35,7 +37,7 @@ options:
 
 The report is written to target/perfkit-report/ (report.md, report.svg, report.json).
 `gates` reads report.json files from several runs and prints, per benchmark, the worst ratio
-and the gate that follows (worst + 10%), next to the gate in force.
+and the gate that follows (worst + 10%), next to the gate in force on this machine.
 Exit status: 0 when every gate passes, 1 when a gate fails, 2 on a usage or build error.";
 
 fn main() -> ExitCode {
@@ -54,9 +56,12 @@ fn main() -> ExitCode {
                 .parent()
                 .expect("workspace root")
                 .to_path_buf();
-            match gates::load(&root.join("benches/gates.toml"))
-                .and_then(|g| gates::report(&paths, &g))
-            {
+            let cpu = report::cpu_model();
+            match gates::load(&root.join("benches/gates.toml")).and_then(|file| {
+                let (profile, g) = file.for_cpu(&cpu);
+                let text = gates::report(&paths, &g)?;
+                Ok(format!("# now: {}\n{text}", gates::describe(profile, &cpu)))
+            }) {
                 Ok(text) => {
                     print!("{text}");
                     ExitCode::SUCCESS

@@ -15,13 +15,27 @@ pub(crate) struct Meta {
     pub(crate) mode: Mode,
     pub(crate) date: String,
     pub(crate) cpu: String,
+    /// The gates in force: `[gates]`, or which machine profile over it.
+    pub(crate) gates: String,
     pub(crate) cores: usize,
     pub(crate) rustc: String,
     pub(crate) elapsed_s: f64,
 }
 
+/// The CPU's model name (`/proc/cpuinfo`), or the architecture where that cannot be read.
+pub(crate) fn cpu_model() -> String {
+    std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("model name"))
+                .map(|l| l.split(':').nth(1).unwrap_or("").trim().to_owned())
+        })
+        .unwrap_or_else(|| std::env::consts::ARCH.to_owned())
+}
+
 impl Meta {
-    pub(crate) fn collect(opts: &Options, elapsed: Duration) -> Self {
+    pub(crate) fn collect(opts: &Options, elapsed: Duration, cpu: String, gates: String) -> Self {
         let mut command = String::from("cargo xtask bench");
         match opts.mode {
             Mode::Quick => {}
@@ -33,14 +47,6 @@ impl Meta {
         if let Some(c) = &opts.corpus {
             write!(command, " --corpus {}", c.display()).expect("writing to a String");
         }
-        let cpu = std::fs::read_to_string("/proc/cpuinfo")
-            .ok()
-            .and_then(|s| {
-                s.lines()
-                    .find(|l| l.starts_with("model name"))
-                    .map(|l| l.split(':').nth(1).unwrap_or("").trim().to_owned())
-            })
-            .unwrap_or_else(|| std::env::consts::ARCH.to_owned());
         let rustc =
             std::process::Command::new(std::env::var_os("RUSTC").unwrap_or_else(|| "rustc".into()))
                 .arg("-V")
@@ -53,6 +59,7 @@ impl Meta {
             mode: opts.mode,
             date: utc_now(),
             cpu,
+            gates,
             cores: std::thread::available_parallelism().map_or(1, usize::from),
             rustc,
             elapsed_s: elapsed.as_secs_f64(),
@@ -211,6 +218,7 @@ pub(crate) fn markdown(rows: &[Row], missing: &[&String], meta: &Meta) -> String
         meta.cpu, meta.cores, meta.rustc
     )
     .unwrap();
+    writeln!(w, "- gates: {}", meta.gates).unwrap();
     writeln!(w, "- run time: {:.0} s\n", meta.elapsed_s).unwrap();
     writeln!(
         w,
@@ -425,7 +433,7 @@ fn json_report(rows: &[Row], missing: &[&String], meta: &Meta) -> String {
         .collect();
     let v = json!({
         "command": meta.command, "mode": meta.mode.as_str(), "date": meta.date,
-        "cpu": meta.cpu, "cores": meta.cores, "rustc": meta.rustc,
+        "cpu": meta.cpu, "gates": meta.gates, "cores": meta.cores, "rustc": meta.rustc,
         "results": results, "missing_benchmarks_for_gates": missing,
     });
     serde_json::to_string_pretty(&v).expect("serializing a JSON value") + "\n"
