@@ -34,12 +34,14 @@ pub(crate) struct Machine {
 }
 
 impl GateFile {
-    /// The gates in force on a CPU of this model name: those of the first profile whose `cpu`
-    /// it contains, over `[gates]` for the benchmarks that profile does not list; and that
-    /// profile's name (`None`: `[gates]` alone).
+    /// The gates in force on a CPU of this model name: those of the profile whose `cpu` it
+    /// contains (the longest such `cpu`, the most specific, where several do), over `[gates]`
+    /// for the benchmarks that profile does not list; and that profile's name (`None`: `[gates]`
+    /// alone).
     pub(crate) fn for_cpu(&self, model: &str) -> (Option<&str>, Gates) {
         let mut gates = self.default.clone();
-        match self.machines.iter().find(|m| model.contains(&m.cpu)) {
+        let matching = self.machines.iter().filter(|m| model.contains(&m.cpu));
+        match matching.max_by_key(|m| m.cpu.len()) {
             Some(m) => {
                 gates.extend(m.gates.iter().map(|(id, g)| (id.clone(), *g)));
                 (Some(&m.name), gates)
@@ -248,6 +250,19 @@ mod tests {
         assert_eq!(
             [max(&g, "a"), max(&g, "b"), max(&g, "c")],
             [Some(0.9), Some(1.2), None]
+        );
+        let specific = parse(
+            "[machines.xeon]\ncpu = \"Xeon\"\n[machines.xeon.gates]\n\"a\" = 1\n\
+             [machines.gold]\ncpu = \"Xeon(R) Gold\"\n[machines.gold.gates]\n\"a\" = 2\n",
+        )
+        .unwrap();
+        assert_eq!(
+            specific.for_cpu("Intel(R) Xeon(R) Gold 6338").0,
+            Some("gold")
+        );
+        assert_eq!(
+            specific.for_cpu("Intel(R) Xeon(R) Platinum").0,
+            Some("xeon")
         );
         let (name, g) = file.for_cpu("Apple M2");
         assert_eq!(name, None);

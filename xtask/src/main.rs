@@ -24,8 +24,9 @@ usage: cargo xtask bench [OPTIONS]
        cargo xtask gates REPORT.json...
 
 Runs every benchmark against its peer and checks the gates in benches/gates.toml: its
-[gates], overridden by the first [machines.NAME] profile whose `cpu` is part of this CPU's
-model name (ratios against a peer differ from one kind of CPU to another).
+[gates], overridden by the [machines.NAME] profile whose `cpu` is part of this CPU's model
+name (the longest such `cpu` where several are; ratios against a peer differ from one kind of
+CPU to another).
 
 options:
   --quick           a few minutes on 2 cores (the default)
