@@ -457,7 +457,7 @@ impl Encoder {
 
 /// [`encode_sequences`] compiled for the AVX2 level (see [`crate::cpu`]): its shifts by
 /// variable amounts are then single `shlx`/`shrx` instructions. On an Intel Xeon, with the
-/// Huffman stream coder built the same way, levels -5 to 5 ran 2-8% faster (on an AMD EPYC an
+/// Huffman stream coder built the same way, levels -5 to 5 ran 1-8% faster on 15 of 16 rows measured (on an AMD EPYC an
 /// earlier such build measured no faster; see docs/BENCHMARKS.md).
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2,bmi1,bmi2,lzcnt")]
