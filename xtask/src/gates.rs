@@ -269,21 +269,19 @@ mod tests {
         assert_eq!(g, file.default);
         let ids: Vec<&String> = file.ids().collect();
         assert_eq!(ids, ["a", "b", "c"]);
-        assert!(
-            parse("[machines.x]\n[machines.x.gates]\n")
-                .unwrap_err()
-                .contains("needs `cpu`")
+        rejects("[machines.x]\n[machines.x.gates]\n", "needs `cpu`");
+        rejects("[machines.x]\ncpu = \"X\"\n", "needs a [machines.x.gates]");
+        rejects(
+            "[machines.x]\ncpu = \"X\"\nspeed = 1\n[machines.x.gates]\n",
+            "unknown key",
         );
-        assert!(
-            parse("[machines.x]\ncpu = \"X\"\n")
-                .unwrap_err()
-                .contains("needs a [machines.x.gates]")
-        );
-        assert!(
-            parse("[machines.x]\ncpu = \"X\"\nspeed = 1\n[machines.x.gates]\n")
-                .unwrap_err()
-                .contains("unknown key")
-        );
+    }
+
+    /// Asserts that `text` is rejected with an error that mentions `what`.
+    #[track_caller]
+    fn rejects(text: &str, what: &str) {
+        let err = parse(text).expect_err("rejected");
+        assert!(err.contains(what), "{err:?} does not mention {what:?}");
     }
 
     #[test]
@@ -296,30 +294,13 @@ mod tests {
 
     #[test]
     fn rejects_what_it_does_not_understand() {
-        assert!(
-            parse("[gate]\n")
-                .unwrap_err()
-                .contains("unexpected top-level key")
+        rejects("[gate]\n", "unexpected top-level key");
+        rejects("[gates]\n\"a\" = { maxx = 1 }\n", "unknown key");
+        rejects(
+            "[gates]\n\"a\" = { reached = 1 }\n",
+            "needs a numeric `max`",
         );
-        assert!(
-            parse("[gates]\n\"a\" = { maxx = 1 }\n")
-                .unwrap_err()
-                .contains("unknown key")
-        );
-        assert!(
-            parse("[gates]\n\"a\" = { reached = 1 }\n")
-                .unwrap_err()
-                .contains("needs a numeric `max`")
-        );
-        assert!(
-            parse("[gates]\n\"a\" = -1\n")
-                .unwrap_err()
-                .contains("positive")
-        );
-        assert!(
-            parse("[gates]\n\"a\" = \"x\"\n")
-                .unwrap_err()
-                .contains("number or a table")
-        );
+        rejects("[gates]\n\"a\" = -1\n", "positive");
+        rejects("[gates]\n\"a\" = \"x\"\n", "number or a table");
     }
 }
