@@ -291,32 +291,40 @@ impl Encoder {
             .find(&p, src, start, end, window, &mut self.store);
         let body_start = out.len() + 3;
         out.extend_from_slice(&[0; 3]);
-        let new_huffman = self.write_literals(out);
-        let seq_tables = self.write_sequences(out);
+        // A compressed block must be smaller than the block, and its sequences section takes
+        // at least a byte: literals stored raw in `block.len() - 1` bytes or more cannot pay,
+        // and are not copied out only to be dropped (random data's every block).
+        let written = self
+            .write_literals(out, block.len() - 1)
+            .map(|new_huffman| {
+                let seq_tables = self.write_sequences(out);
+                (new_huffman, seq_tables)
+            });
         let size = out.len() - body_start;
-        if size >= block.len() {
+        let Some((new_huffman, seq_tables)) = written.filter(|_| size < block.len()) else {
             // Not worth it: a raw block, and the decoder's repeat offsets stay as they were.
             self.store.reps = saved_reps;
             out.truncate(body_start - 3);
             out.extend_from_slice(&header(0, block.len()));
             out.extend_from_slice(block);
-        } else {
-            out[body_start - 3..body_start].copy_from_slice(&header(2, size));
-            // The decoder now holds this block's tables.
-            if new_huffman {
-                self.entropy.huffman = Some(self.entropy.free_huffman());
-            }
-            for (kept, new) in self.entropy.seq.iter_mut().zip(seq_tables) {
-                if new.is_some() {
-                    *kept = new;
-                }
+            return;
+        };
+        out[body_start - 3..body_start].copy_from_slice(&header(2, size));
+        // The decoder now holds this block's tables.
+        if new_huffman {
+            self.entropy.huffman = Some(self.entropy.free_huffman());
+        }
+        for (kept, new) in self.entropy.seq.iter_mut().zip(seq_tables) {
+            if new.is_some() {
+                *kept = new;
             }
         }
     }
 
     /// Writes the literals section; returns whether it described a new Huffman table (built
-    /// in the free slot).
-    fn write_literals(&mut self, out: &mut Vec<u8>) -> bool {
+    /// in the free slot). Writes nothing and returns `None` when the section would be stored
+    /// raw in `max` bytes or more.
+    fn write_literals(&mut self, out: &mut Vec<u8>, max: usize) -> Option<bool> {
         let lits = self.store.literals();
         let n = lits.len();
         let raw_header = if n < 32 {
@@ -349,10 +357,13 @@ impl Encoder {
                 // Worth it only when it saves more than the decoding time it costs.
                 let min_gain = (n >> 6) + 2;
                 if out.len() - mark + min_gain < n + raw_header {
-                    return new;
+                    return Some(new);
                 }
                 out.truncate(mark);
             }
+        }
+        if !rle && raw_header + n >= max {
+            return None;
         }
         let kind = u32::from(rle);
         match raw_header {
@@ -371,7 +382,7 @@ impl Encoder {
         } else {
             out.extend_from_slice(lits);
         }
-        false
+        Some(false)
     }
 
     /// Writes the sequences section, each code with the cheapest of the predefined table, RLE,
