@@ -138,7 +138,7 @@ pub fn compress_bound(len: usize) -> usize {
 #[derive(Debug)]
 pub struct Compressor {
     enc: Encoder,
-    /// The frame being built, for `compress_to_buffer`.
+    /// Each block on its way into `compress_to_buffer`'s buffer.
     scratch: Vec<u8>,
 }
 
@@ -195,23 +195,17 @@ impl Compressor {
     /// Compresses `src` into `dst`; returns the frame's size. An error when it does not fit
     /// ([`compress_bound`] is always enough).
     pub fn compress_to_buffer(&mut self, src: &[u8], dst: &mut [u8]) -> io::Result<usize> {
-        let mut out = std::mem::take(&mut self.scratch);
-        out.clear();
-        out.reserve(compress_bound(src.len()));
-        self.enc.compress_frame(src, &mut out);
-        let n = out.len();
-        let result = match dst.get_mut(..n) {
-            Some(d) => {
-                d.copy_from_slice(&out);
-                Ok(n)
-            }
-            None => Err(io::Error::new(
-                io::ErrorKind::WriteZero,
-                format!("the frame takes {n} bytes, the buffer has {}", dst.len()),
-            )),
-        };
-        self.scratch = out;
-        result
+        self.enc
+            .compress_frame_into(src, dst, &mut self.scratch)
+            .ok_or_else(|| {
+                io::Error::new(
+                    io::ErrorKind::WriteZero,
+                    format!(
+                        "the compressed frame does not fit the buffer's {} bytes",
+                        dst.len()
+                    ),
+                )
+            })
     }
 }
 

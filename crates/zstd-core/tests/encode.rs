@@ -226,6 +226,52 @@ fn compress_bound_holds_for_small_windows() {
     }
 }
 
+/// `compress_to_buffer` writes the frame `compress` makes (it writes blocks straight into the
+/// buffer, raw ones from the input), for frames of every block kind, with a checksum and a
+/// dictionary; every buffer even one byte short is an error, after which the context still
+/// makes the right frame.
+#[test]
+fn compress_to_buffer_writes_what_compress_makes() {
+    let mut r = Rng::new(31);
+    let random: Vec<u8> = (0..200_000).map(|_| r.next() as u8).collect();
+    // Raw (random), RLE (a run of one byte) and compressed (text) blocks in one frame.
+    let mut mixed = random.clone();
+    mixed.extend(std::iter::repeat_n(b'z', 150_000));
+    mixed.extend(text(300_000, 3));
+    let dict: Vec<u8> = text(20_000, 4);
+    for (name, data) in [("mixed", &mixed), ("random", &random)] {
+        for level in [-5, 1, 3, 7] {
+            for (with_dict, checksum) in [(false, false), (false, true), (true, true)] {
+                let what =
+                    format!("{name} level {level} dictionary {with_dict} checksum {checksum}");
+                let mut c = if with_dict {
+                    zstd_core::bulk::Compressor::with_dictionary(level, &dict).unwrap()
+                } else {
+                    zstd_core::bulk::Compressor::new(level).unwrap()
+                };
+                c.include_checksum(checksum).unwrap();
+                let frame = c.compress(data).unwrap();
+                check_frame(&frame, data, with_dict.then_some(&dict[..]), &what);
+                let mut buf = vec![0u8; frame.len()];
+                let n = c.compress_to_buffer(data, &mut buf).unwrap();
+                assert!(
+                    n == frame.len() && buf == frame,
+                    "{what}: into an exact buffer"
+                );
+                // Short by one byte (the checksum's or the last block's), by a block, and
+                // room for part of the header only.
+                for short in [frame.len() - 1, frame.len() / 2, 5, 0] {
+                    let err = c.compress_to_buffer(data, &mut buf[..short]).unwrap_err();
+                    assert_eq!(err.kind(), std::io::ErrorKind::WriteZero, "{what}: {short}");
+                }
+                buf.fill(0);
+                let n = c.compress_to_buffer(data, &mut buf).unwrap();
+                assert!(n == frame.len() && buf == frame, "{what}: after the errors");
+            }
+        }
+    }
+}
+
 #[test]
 fn a_reused_compressor_allocates_only_its_output() {
     let data = text(1 << 20, 5);
@@ -237,7 +283,7 @@ fn a_reused_compressor_allocates_only_its_output() {
         assert_eq!(allocations, 1, "level {level}: the output, sized once");
         check_frame(&frame, &data, None, "allocation test");
         let mut buf = vec![0u8; zstd_core::bulk::compress_bound(data.len())];
-        // The first call sizes the frame buffer the result is copied from.
+        // The first call sizes the buffer blocks are compressed in.
         c.compress_to_buffer(&data, &mut buf).unwrap();
         let (n, allocations) =
             crate::alloc_count::count(|| c.compress_to_buffer(&data, &mut buf).unwrap());

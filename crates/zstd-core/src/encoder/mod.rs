@@ -118,6 +118,84 @@ pub(crate) struct Encoder {
     hasher: Xxh64,
 }
 
+/// Block types (RFC 8878 §3.1.1.2.2).
+const RAW_BLOCK: u32 = 0;
+const RLE_BLOCK: u32 = 1;
+const COMPRESSED_BLOCK: u32 = 2;
+
+/// A block header: last-block flag, type, size.
+fn block_header(last: bool, kind: u32, size: usize) -> [u8; 3] {
+    let v = u32::from(last) | (kind << 1) | ((size as u32) << 3);
+    [v as u8, (v >> 8) as u8, (v >> 16) as u8]
+}
+
+/// Where a frame goes, part by part: headers and compressed blocks are written into
+/// [`buf`](Self::buf) and then committed; raw content is [`put`](Self::put) straight.
+trait FrameOut {
+    /// The buffer to append the next part to.
+    fn buf(&mut self) -> &mut Vec<u8>;
+    /// Takes what was appended to [`buf`](Self::buf); `false` when it does not fit.
+    fn commit(&mut self) -> bool;
+    /// Appends `bytes`; `false` when they do not fit.
+    fn put(&mut self, bytes: &[u8]) -> bool;
+}
+
+/// A frame appended to a `Vec`: parts are written in place.
+struct VecOut<'a>(&'a mut Vec<u8>);
+
+impl FrameOut for VecOut<'_> {
+    fn buf(&mut self) -> &mut Vec<u8> {
+        self.0
+    }
+
+    fn commit(&mut self) -> bool {
+        true
+    }
+
+    fn put(&mut self, bytes: &[u8]) -> bool {
+        self.0.extend_from_slice(bytes);
+        true
+    }
+}
+
+/// A frame written into a caller's buffer: parts are built in `scratch` (one block at most)
+/// and copied to `dst[pos..]`.
+struct SliceOut<'a> {
+    dst: &'a mut [u8],
+    pos: usize,
+    scratch: &'a mut Vec<u8>,
+}
+
+impl FrameOut for SliceOut<'_> {
+    fn buf(&mut self) -> &mut Vec<u8> {
+        self.scratch.clear();
+        self.scratch
+    }
+
+    fn commit(&mut self) -> bool {
+        let n = self.scratch.len();
+        match self.dst.get_mut(self.pos..self.pos + n) {
+            Some(d) => {
+                d.copy_from_slice(self.scratch);
+                self.pos += n;
+                true
+            }
+            None => false,
+        }
+    }
+
+    fn put(&mut self, bytes: &[u8]) -> bool {
+        match self.dst.get_mut(self.pos..self.pos + bytes.len()) {
+            Some(d) => {
+                d.copy_from_slice(bytes);
+                self.pos += bytes.len();
+                true
+            }
+            None => false,
+        }
+    }
+}
+
 impl std::fmt::Debug for Encoder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Encoder")
@@ -153,9 +231,36 @@ impl Encoder {
 
     /// Appends one frame holding `src` to `out`.
     pub(crate) fn compress_frame(&mut self, src: &[u8], out: &mut Vec<u8>) {
+        self.with_history(src, |e, buf, prefix| {
+            let mut out = VecOut(out);
+            e.compress_after(buf, prefix, &mut out);
+        });
+    }
+
+    /// Writes one frame holding `src` into `dst`; returns its size, or `None` when it does not
+    /// fit (then `dst` holds part of it). `scratch` holds each compressed block on its way to
+    /// `dst`; a raw block goes from `src` to `dst` in one copy.
+    pub(crate) fn compress_frame_into(
+        &mut self,
+        src: &[u8],
+        dst: &mut [u8],
+        scratch: &mut Vec<u8>,
+    ) -> Option<usize> {
+        self.with_history(src, |e, buf, prefix| {
+            let mut out = SliceOut {
+                dst,
+                pos: 0,
+                scratch,
+            };
+            e.compress_after(buf, prefix, &mut out).then_some(out.pos)
+        })
+    }
+
+    /// Calls `f` with the buffer the frame compresses from and the length of its history: the
+    /// dictionary content (if any) followed by `src`.
+    fn with_history<T>(&mut self, src: &[u8], f: impl FnOnce(&mut Self, &[u8], usize) -> T) -> T {
         let Some(dict) = self.dict.take() else {
-            self.compress_after(src, 0, out);
-            return;
+            return f(self, src, 0);
         };
         // The dictionary content is the history the frame starts with.
         let mut buf = std::mem::take(&mut self.dict_buf);
@@ -164,30 +269,39 @@ impl Encoder {
         buf.extend_from_slice(src);
         let prefix = dict.content.len();
         self.dict = Some(dict);
-        self.compress_after(&buf, prefix, out);
+        let result = f(self, &buf, prefix);
         self.dict_buf = buf;
+        result
     }
 
-    /// Appends one frame holding `buf[prefix..]`, with `buf[..prefix]` (the dictionary
-    /// content) as history.
-    fn compress_after(&mut self, buf: &[u8], prefix: usize, out: &mut Vec<u8>) {
+    /// Writes one frame holding `buf[prefix..]`, with `buf[..prefix]` (the dictionary
+    /// content) as history; `false` when `out` ran out of room.
+    fn compress_after(&mut self, buf: &[u8], prefix: usize, out: &mut impl FrameOut) -> bool {
         let src = &buf[prefix..];
-        self.begin_frame(Some(src.len() as u64), out);
+        self.begin_frame(Some(src.len() as u64), out.buf());
+        if !out.commit() {
+            return false;
+        }
         self.load_history(buf, prefix);
         let block = self.block_size();
         let mut start = prefix;
         loop {
             let end = (start + block).min(buf.len());
             let last = end == buf.len();
-            self.compress_block(buf, start, end, last, out);
+            let fits = if self.try_compress_block(buf, start, end, last, out.buf()) {
+                out.commit()
+            } else {
+                out.put(&block_header(last, RAW_BLOCK, end - start)) && out.put(&buf[start..end])
+            };
+            if !fits {
+                return false;
+            }
             start = end;
             if last {
                 break;
             }
         }
-        if self.checksum {
-            out.extend_from_slice(&(xxh64(src, 0) as u32).to_le_bytes());
-        }
+        !self.checksum || out.put(&(xxh64(src, 0) as u32).to_le_bytes())
     }
 
     /// Chooses the frame's parameters, resets the tables (to the dictionary's, if any) and
@@ -272,17 +386,30 @@ impl Encoder {
         last: bool,
         out: &mut Vec<u8>,
     ) {
+        if !self.try_compress_block(src, start, end, last, out) {
+            out.extend_from_slice(&block_header(last, RAW_BLOCK, end - start));
+            out.extend_from_slice(&src[start..end]);
+        }
+    }
+
+    /// Appends the block holding `src[start..end]` as an RLE or compressed block, with
+    /// everything before `start` in `src` as history; `false`, with nothing appended, when it
+    /// is to be stored raw (compressing does not make it smaller).
+    fn try_compress_block(
+        &mut self,
+        src: &[u8],
+        start: usize,
+        end: usize,
+        last: bool,
+        out: &mut Vec<u8>,
+    ) -> bool {
         debug_assert!(end - start <= self.block_size());
         let block = &src[start..end];
-        let header = |kind: u32, size: usize| -> [u8; 3] {
-            let v = u32::from(last) | (kind << 1) | ((size as u32) << 3);
-            [v as u8, (v >> 8) as u8, (v >> 16) as u8]
-        };
         if block.len() > 1 && block.iter().all(|&b| b == block[0]) {
-            out.extend_from_slice(&header(1, block.len()));
+            out.extend_from_slice(&block_header(last, RLE_BLOCK, block.len()));
             out.push(block[0]);
             // The match finder did not see these bytes; later matches just find less.
-            return;
+            return true;
         }
         let saved_reps = self.store.reps;
         let p = self.params;
@@ -305,11 +432,13 @@ impl Encoder {
             // Not worth it: a raw block, and the decoder's repeat offsets stay as they were.
             self.store.reps = saved_reps;
             out.truncate(body_start - 3);
-            out.extend_from_slice(&header(0, block.len()));
-            out.extend_from_slice(block);
-            return;
+            return false;
         };
-        out[body_start - 3..body_start].copy_from_slice(&header(2, size));
+        out[body_start - 3..body_start].copy_from_slice(&block_header(
+            last,
+            COMPRESSED_BLOCK,
+            size,
+        ));
         // The decoder now holds this block's tables.
         if new_huffman {
             self.entropy.huffman = Some(self.entropy.free_huffman());
@@ -319,6 +448,7 @@ impl Encoder {
                 *kept = new;
             }
         }
+        true
     }
 
     /// Writes the literals section; returns whether it described a new Huffman table (built
