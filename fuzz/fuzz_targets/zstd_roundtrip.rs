@@ -1,6 +1,7 @@
 //! Any bytes through zstd-core's encoders at a level, a window and a write split taken from
 //! the input: every frame decodes back to the input exactly (bulk, into a buffer, streamed with
-//! flushes), and a reused context gives the same bytes as a fresh one.
+//! flushes), a reused context gives the same bytes as a fresh one, and `compress_to_buffer`
+//! writes the same frame into a buffer of exactly its size and fails on one a byte short.
 #![no_main]
 
 use std::io::Write;
@@ -44,6 +45,21 @@ fuzz_target!(|data: &[u8]| {
     let mut exact = vec![0u8; frame.len() + 64];
     let n = c.compress_to_buffer(input, &mut exact).unwrap();
     assert_eq!(&exact[..n], &frame[..], "compress_to_buffer differs");
+    // Blocks go straight into the buffer: one of exactly the frame's size takes it, one a byte
+    // short is an error.
+    let n = c
+        .compress_to_buffer(input, &mut exact[..frame.len()])
+        .unwrap();
+    assert_eq!(
+        &exact[..n],
+        &frame[..],
+        "compress_to_buffer into an exact buffer"
+    );
+    assert!(
+        c.compress_to_buffer(input, &mut exact[..frame.len() - 1])
+            .is_err(),
+        "a buffer a byte short took the frame"
+    );
     assert_eq!(
         d.decompress_to_buffer(&frame, &mut buf).unwrap(),
         input.len()

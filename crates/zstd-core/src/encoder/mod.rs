@@ -420,9 +420,10 @@ impl Encoder {
         out.extend_from_slice(&[0; 3]);
         // A compressed block must be smaller than the block, and its sequences section takes
         // at least a byte: literals stored raw in `block.len() - 1` bytes or more cannot pay,
-        // and are not copied out only to be dropped (random data's every block).
+        // and are not copied out only to be dropped (random data's every block; an empty block
+        // is stored raw too).
         let written = self
-            .write_literals(out, block.len() - 1)
+            .write_literals(out, block.len().saturating_sub(1))
             .map(|new_huffman| {
                 let seq_tables = self.write_sequences(out);
                 (new_huffman, seq_tables)
