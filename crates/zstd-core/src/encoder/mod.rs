@@ -173,26 +173,24 @@ impl FrameOut for SliceOut<'_> {
     }
 
     fn commit(&mut self) -> bool {
-        let n = self.scratch.len();
-        match self.dst.get_mut(self.pos..self.pos + n) {
-            Some(d) => {
-                d.copy_from_slice(self.scratch);
-                self.pos += n;
-                true
-            }
-            None => false,
-        }
+        put_at(self.dst, &mut self.pos, self.scratch)
     }
 
     fn put(&mut self, bytes: &[u8]) -> bool {
-        match self.dst.get_mut(self.pos..self.pos + bytes.len()) {
-            Some(d) => {
-                d.copy_from_slice(bytes);
-                self.pos += bytes.len();
-                true
-            }
-            None => false,
+        put_at(self.dst, &mut self.pos, bytes)
+    }
+}
+
+/// Copies `bytes` to `dst[*pos..]` and moves `pos` past them; `false`, copying nothing, when
+/// they do not fit.
+fn put_at(dst: &mut [u8], pos: &mut usize, bytes: &[u8]) -> bool {
+    match dst.get_mut(*pos..*pos + bytes.len()) {
+        Some(d) => {
+            d.copy_from_slice(bytes);
+            *pos += bytes.len();
+            true
         }
+        None => false,
     }
 }
 
