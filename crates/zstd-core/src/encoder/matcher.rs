@@ -692,7 +692,7 @@ impl Matcher {
 
     /// Asserts that the tables hold every row of `rows` (after `row_start` and `tag_start`):
     /// the promise [`row`](Self::row) and [`row_mut`](Self::row_mut) rely on, checked once
-    /// per search rather than at every row touched (those checks cost levels 5 and 7 6-11% of
+    /// per search rather than at every row touched (those checks cost levels 5 and 7 4-11% of
     /// their time relative to libzstd on dickens, nci and xml).
     fn assert_rows_fit(&self, rows: Rows) {
         let slots = 1usize << (rows.row_bits + rows.log);
@@ -995,7 +995,7 @@ impl Matcher {
 
     /// [`lazy_rows`](Self::lazy_rows) compiled for the baseline, a function of its own as it
     /// was before the AVX2 build came (the same code; with `lazy` forced inline, the level 5
-    /// loop compiled otherwise and measured 3-8% slower).
+    /// loop compiled otherwise and measured 2-9% slower on mr, nci and xml).
     #[inline(never)]
     fn lazy_rows_base<const DEPTH: usize>(
         &mut self,
