@@ -53,8 +53,13 @@ impl Drop for Chunk {
 ///   Allocate `&str`s with [`alloc_str`](Self::alloc_str) and slices with
 ///   [`alloc_slice_copy`](Self::alloc_slice_copy) instead of owning types.
 /// - Growth: when a chunk is full the arena allocates one twice as large (up to a cap, 1 MiB by
-///   default; an allocation larger than the cap gets a chunk of its own). [`reset`](Self::reset)
-///   keeps only the largest chunk, so a reused arena settles on one chunk of the size it needs.
+///   default; an allocation larger than the cap gets a chunk of its own).
+/// - Reuse: [`reset`](Self::reset) frees nothing to the allocator: it keeps every chunk, as
+///   `Vec::clear` keeps the capacity, and allocations after it fill the kept chunks again, in
+///   the order they were first filled, before any new one is allocated. An arena reused for the
+///   same work makes no allocator call after its first round, also when that work spans many
+///   chunks (work larger than the cap). [`shrink_to_fit`](Self::shrink_to_fit) frees the kept
+///   chunks not in use.
 /// - Threads: `Arena` is `Send` but not `Sync` (its bump pointer is a plain `Cell`). Use one per
 ///   thread; with rayon, `thread_local!` or
 ///   `par_iter().map_init(Arena::new, |arena, item| ...)` gives each worker its own.
@@ -82,8 +87,11 @@ pub struct Arena {
     /// The current chunk's start and size.
     base: Cell<NonNull<u8>>,
     cap: Cell<usize>,
-    /// Every chunk, the current one last. Touched only on the slow path and by `&mut self`.
+    /// Every chunk, in the order they are filled: the current one at index `current`, those
+    /// before it full, those after it kept by `reset` and empty. Touched only on the slow path
+    /// and by `&mut self`.
     chunks: UnsafeCell<Vec<Chunk>>,
+    current: Cell<usize>,
     /// Bytes handed out (with alignment padding) in the chunks before the current one.
     used_before: Cell<usize>,
     peak: Cell<usize>,
@@ -109,18 +117,21 @@ impl Arena {
     /// An arena whose first chunk holds `bytes`, and whose chunks grow by doubling up to
     /// `max_chunk` bytes.
     pub fn with_capacity_and_max_chunk(bytes: usize, max_chunk: usize) -> Self {
-        let arena = Self {
+        let mut arena = Self {
             ptr: Cell::new(NonNull::dangling()),
             end: Cell::new(NonNull::<u8>::dangling().as_ptr() as usize),
             base: Cell::new(NonNull::dangling()),
             cap: Cell::new(0),
             chunks: UnsafeCell::new(Vec::new()),
+            current: Cell::new(0),
             used_before: Cell::new(0),
             peak: Cell::new(0),
             max_chunk: max_chunk.max(FIRST_CHUNK),
         };
         if bytes > 0 {
-            arena.push_chunk(bytes);
+            let chunk = Chunk::new(bytes);
+            arena.set_chunk(chunk.base, chunk.size);
+            arena.chunks.get_mut().push(chunk);
         }
         arena
     }
@@ -229,7 +240,8 @@ impl Arena {
         }
     }
 
-    /// Starts a new chunk large enough for `layout`, and allocates from it.
+    /// Moves to the next chunk, the first kept one large enough for `layout` or else a new one,
+    /// and allocates from it.
     #[cold]
     #[inline(never)]
     fn alloc_slow(&self, layout: Layout) -> NonNull<u8> {
@@ -237,33 +249,59 @@ impl Arena {
             .size()
             .checked_add(layout.align())
             .expect("allocation too large");
-        let next = (self.cap.get() * 2).clamp(FIRST_CHUNK, self.max_chunk);
-        self.push_chunk(next.max(needed));
+        // SAFETY: `chunks` is only touched here and in `&mut self` methods; no other reference
+        // to it is alive (this is not reentrant: nothing below calls arena code).
+        let chunks = unsafe { &mut *self.chunks.get() };
+        // Before the first chunk exists, `current` (0) is where it goes.
+        let next = if chunks.is_empty() {
+            0
+        } else {
+            self.current.get() + 1
+        };
+        match chunks[next..].iter().position(|c| c.size >= needed) {
+            // Kept chunks too small for this allocation stay next in line.
+            Some(i) => chunks[next..=next + i].rotate_right(1),
+            None => {
+                let size = (self.cap.get() * 2).clamp(FIRST_CHUNK, self.max_chunk);
+                chunks.insert(next, Chunk::new(size.max(needed)));
+            }
+        }
+        self.used_before.set(self.used_before.get() + self.pos());
+        self.current.set(next);
+        self.set_chunk(chunks[next].base, chunks[next].size);
         self.alloc_layout(layout)
     }
 
-    fn push_chunk(&self, size: usize) {
-        let chunk = Chunk::new(size);
-        self.used_before.set(self.used_before.get() + self.pos());
-        self.set_chunk(chunk.base, size);
-        // SAFETY: `chunks` is only touched here and in `&mut self` methods; no reference to the
-        // vector is alive (this is not reentrant: `Chunk::new` calls no arena code).
-        unsafe { (*self.chunks.get()).push(chunk) };
-    }
-
-    /// Frees everything allocated, keeping the largest chunk for reuse. O(number of chunks);
-    /// after the first few resets, that is one.
+    /// Frees everything allocated, keeping every chunk for reuse (no allocator call): the
+    /// allocations after it fill the chunks again from the first. O(1).
+    /// [`shrink_to_fit`](Self::shrink_to_fit) after it keeps only the largest chunk.
     pub fn reset(&mut self) {
         self.update_peak();
-        let chunks = self.chunks.get_mut();
-        if let Some(largest) = (0..chunks.len()).max_by_key(|&i| chunks[i].size) {
-            let keep = chunks.swap_remove(largest);
-            chunks.clear();
-            let (base, size) = (keep.base, keep.size);
-            chunks.push(keep);
+        self.used_before.set(0);
+        self.current.set(0);
+        if let Some(first) = self.chunks.get_mut().first() {
+            let (base, size) = (first.base, first.size);
             self.set_chunk(base, size);
         }
-        self.used_before.set(0);
+    }
+
+    /// Frees the chunks kept for reuse that hold nothing, as `Vec::shrink_to_fit` frees unused
+    /// capacity: right after a [`reset`](Self::reset), every chunk but the largest (which
+    /// becomes the one in use); otherwise those after the one in use.
+    pub fn shrink_to_fit(&mut self) {
+        let nothing_used = self.allocated_bytes() == 0;
+        let chunks = self.chunks.get_mut();
+        if nothing_used {
+            if let Some(largest) = (0..chunks.len()).max_by_key(|&i| chunks[i].size) {
+                chunks.swap(0, largest);
+                chunks.truncate(1);
+                let (base, size) = (chunks[0].base, chunks[0].size);
+                self.current.set(0);
+                self.set_chunk(base, size);
+            }
+        } else {
+            chunks.truncate(self.current.get() + 1);
+        }
     }
 
     /// Makes `[base, base + size)` the current chunk, empty.
@@ -291,9 +329,9 @@ impl Arena {
         self.peak.get()
     }
 
-    /// The bytes of all chunks the arena holds.
+    /// The bytes of all chunks the arena holds (in use and kept for reuse).
     pub fn chunk_bytes(&self) -> usize {
-        // SAFETY: a shared read; the vector is mutated only in `push_chunk` (not running now:
+        // SAFETY: a shared read; the vector is mutated only in `alloc_slow` (not running now:
         // the arena is not `Sync` and this thread is here) and through `&mut self`.
         unsafe { (*self.chunks.get()).iter().map(|c| c.size).sum() }
     }

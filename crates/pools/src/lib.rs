@@ -22,8 +22,8 @@
 //! - [`BufferPool`] / [`PooledBuf`]: a thread-local, bounded pool of `Vec<u8>` buffers.
 //! - [`SharedPool`]: a bounded lock-free pool for values that move between threads;
 //!   [`Pool`]: a single-threaded pool of any [`Reset`] type.
-//! - [`Arena`] / [`ArenaVec`]: a bump allocator with an O(1)-ish `reset` that keeps its largest
-//!   chunk.
+//! - [`Arena`] / [`ArenaVec`]: a bump allocator whose O(1) `reset` keeps its chunks, so a
+//!   reused arena makes no allocator calls.
 //! - [`InlineError`] (56-byte inline message, never allocates), [`ErrorMessage`] (smartstring:
 //!   inline up to 23 bytes) and [`BoxedError`] (8 bytes, for hot `Ok` paths).
 //!

@@ -66,33 +66,65 @@ fn slices_and_strings() {
 }
 
 #[test]
-fn chunks_grow_up_to_the_cap_and_reset_keeps_the_largest() {
+fn chunks_grow_up_to_the_cap_and_reset_keeps_them_for_reuse() {
     let mut arena = Arena::with_capacity_and_max_chunk(0, 16 * 1024);
     assert_eq!(arena.chunk_bytes(), 0, "nothing allocated up front");
-    for i in 0..scale(10_000, 300) {
-        arena.alloc(i as u64);
-    }
+    let fill = |arena: &Arena| {
+        for i in 0..scale(10_000, 300) {
+            arena.alloc(i as u64);
+        }
+        // A value larger than the cap gets its own chunk.
+        let big = arena.alloc_slice_fill_with(100_000, |i| i as u8);
+        assert_eq!(big[99_999], (99_999 % 256) as u8);
+    };
+    fill(&arena);
     let n = scale(10_000, 300) * 8;
-    assert_eq!(arena.allocated_bytes(), n);
-    // A value larger than the cap gets its own chunk.
-    let big = arena.alloc_slice_fill_with(100_000, |i| i as u8);
-    assert_eq!(big[99_999], (99_999 % 256) as u8);
     let total = arena.chunk_bytes();
     assert!(total >= n + 100_000);
+    assert!(
+        total < n + 100_000 + 2 * 16 * 1024 + 4096,
+        "chunks capped: {total}"
+    );
     let peak_before = arena.allocated_bytes();
+    assert!(peak_before >= n + 100_000);
     arena.reset();
     assert_eq!(arena.allocated_bytes(), 0);
     assert_eq!(arena.peak_bytes(), peak_before);
-    assert!(
-        arena.chunk_bytes() >= 100_000 && arena.chunk_bytes() < total,
-        "kept the largest"
-    );
-    // Work that fits the kept chunk allocates no new one.
+    assert_eq!(arena.chunk_bytes(), total, "reset frees no chunk");
+    // The same work again fits the kept chunks: no new chunk, whichever order it fills them in.
+    for _ in 0..3 {
+        fill(&arena);
+        assert_eq!(arena.allocated_bytes(), peak_before);
+        assert_eq!(arena.chunk_bytes(), total, "refilled the kept chunks");
+        arena.reset();
+    }
+    // More work than before takes new chunks beside the kept ones.
+    fill(&arena);
+    fill(&arena);
+    assert!(arena.chunk_bytes() > total);
+    // Shrinking after a reset keeps only the largest chunk, the one in use.
+    arena.reset();
+    arena.shrink_to_fit();
     let kept = arena.chunk_bytes();
+    assert!(
+        (100_000..total).contains(&kept),
+        "kept the largest: {kept} of {total}"
+    );
     for i in 0..1000u64 {
         arena.alloc(i);
     }
-    assert_eq!(arena.chunk_bytes(), kept);
+    assert_eq!(
+        arena.chunk_bytes(),
+        kept,
+        "work that fits it allocates nothing"
+    );
+    // Shrinking before a reset frees nothing in use.
+    for i in 0..scale(10_000, 300) {
+        arena.alloc(i as u64);
+    }
+    let grown = arena.chunk_bytes();
+    arena.shrink_to_fit();
+    assert_eq!(arena.chunk_bytes(), grown);
 }
 
 #[test]
@@ -151,11 +183,14 @@ enum Alloc {
 
 fn alloc_strategy() -> impl Strategy<Value = Alloc> {
     prop_oneof![
-        proptest::collection::vec(any::<u8>(), 0..300).prop_map(Alloc::Bytes),
-        any::<u64>().prop_map(Alloc::Word),
-        any::<u8>().prop_map(Alloc::Aligned),
-        "[a-zé€]{0,40}".prop_map(Alloc::Str),
-        proptest::collection::vec(any::<u32>(), 0..50).prop_map(Alloc::Slice),
+        4 => proptest::collection::vec(any::<u8>(), 0..300).prop_map(Alloc::Bytes),
+        // Larger than the first chunks: a reused arena must skip kept chunks too small for it.
+        // (One byte repeated: generating each byte would be slow under miri.)
+        1 => (4000usize..9000, any::<u8>()).prop_map(|(n, b)| Alloc::Bytes(vec![b; n])),
+        5 => any::<u64>().prop_map(Alloc::Word),
+        5 => any::<u8>().prop_map(Alloc::Aligned),
+        5 => "[a-zé€]{0,40}".prop_map(Alloc::Str),
+        5 => proptest::collection::vec(any::<u32>(), 0..50).prop_map(Alloc::Slice),
     ]
 }
 
@@ -201,14 +236,18 @@ proptest! {
     })]
 
     /// Random mixed allocations: every reference is aligned, keeps its value, and no two
-    /// non-empty ones overlap; then a reset, and again.
+    /// non-empty ones overlap; then a reset (the chunks kept and filled again), sometimes a
+    /// shrink, and again.
     #[test]
     fn allocations_are_aligned_disjoint_and_intact(
-        rounds in proptest::collection::vec(proptest::collection::vec(alloc_strategy(), 0..60), 1..4),
+        rounds in proptest::collection::vec(
+            (proptest::collection::vec(alloc_strategy(), 0..60), any::<bool>()),
+            1..5,
+        ),
         max_chunk in 4096usize..20_000,
     ) {
         let mut arena = Arena::with_capacity_and_max_chunk(0, max_chunk);
-        for round in rounds {
+        for (round, shrink) in rounds {
             {
                 let arena = &arena;
                 let held: Vec<Held<'_>> = round
@@ -231,8 +270,14 @@ proptest! {
                 }
                 prop_assert!(arena.allocated_bytes() <= arena.chunk_bytes());
             }
+            let held = arena.chunk_bytes();
             arena.reset();
             prop_assert_eq!(arena.allocated_bytes(), 0);
+            prop_assert_eq!(arena.chunk_bytes(), held);
+            if shrink {
+                arena.shrink_to_fit();
+                prop_assert!(arena.chunk_bytes() <= held);
+            }
         }
     }
 }
