@@ -91,7 +91,7 @@ fn chunks_grow_up_to_the_cap_and_reset_keeps_them_for_reuse() {
     assert_eq!(arena.allocated_bytes(), 0);
     assert_eq!(arena.peak_bytes(), peak_before);
     assert_eq!(arena.chunk_bytes(), total, "reset frees no chunk");
-    // The same work again fits the kept chunks: no new chunk, whichever order it fills them in.
+    // The same work again refills the kept chunks in their first order: no new chunk.
     for _ in 0..3 {
         fill(&arena);
         assert_eq!(arena.allocated_bytes(), peak_before);
