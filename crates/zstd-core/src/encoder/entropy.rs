@@ -32,6 +32,12 @@ pub(super) struct BitWriter<'a> {
 /// If `f` writes more than `max_bits` bits (a bug in the caller's bound).
 #[inline(always)]
 pub(super) fn append_bits<F: FnOnce(&mut BitWriter<'_>)>(out: &mut Vec<u8>, max_bits: usize, f: F) {
+    append_written(out, max_bits, f);
+}
+
+/// [`append_bits`] for any [`WriteBits`].
+#[inline(always)]
+pub(super) fn append_written<S: WriteBits>(out: &mut Vec<u8>, max_bits: usize, f: S) {
     let start = out.len();
     // Room for the whole bytes, the last partial one and a full 8-byte store past them.
     let room = max_bits / 8 + 16;
@@ -42,7 +48,7 @@ pub(super) fn append_bits<F: FnOnce(&mut BitWriter<'_>)>(out: &mut Vec<u8>, max_
         acc: 0,
         n: 0,
     };
-    f(&mut w);
+    f.write(&mut w);
     w.flush();
     let len = w.pos + usize::from(w.n > 0);
     debug_assert!(len <= w.pos + 8);
@@ -51,6 +57,22 @@ pub(super) fn append_bits<F: FnOnce(&mut BitWriter<'_>)>(out: &mut Vec<u8>, max_
     // cover `0..pos + 8` (the last flush's `pos` before it moved), and `len` is at most that
     // last flush's position after it moved plus 1, within its 8 bytes.
     unsafe { out.set_len(start + len) };
+}
+
+/// What [`append_written`] writes: a closure, or a type whose `write` is `#[inline(always)]`. A
+/// closure holding a hot loop is compiled as a function of its own, outside its caller's
+/// target features (the AVX2 build's shifts) and with the writer in memory; such loops go in a
+/// type of their own.
+pub(super) trait WriteBits {
+    /// Writes to `w`.
+    fn write(self, w: &mut BitWriter<'_>);
+}
+
+impl<F: FnOnce(&mut BitWriter<'_>)> WriteBits for F {
+    #[inline(always)]
+    fn write(self, w: &mut BitWriter<'_>) {
+        self(w);
+    }
 }
 
 impl BitWriter<'_> {

@@ -1,7 +1,9 @@
 //! Huffman coding of literals: depth-limited code lengths, the tree description (weights
 //! written directly or FSE-compressed), and 1- or 4-stream encoding.
 
-use super::entropy::{BitWriter, CTable, append_bits, normalize, table_log};
+use super::entropy::{
+    BitWriter, CTable, WriteBits, append_bits, append_written, normalize, table_log,
+};
 use crate::huffman::MAX_BITS;
 
 /// A Huffman code for byte symbols, assigned the way the decoder rebuilds it from weights.
@@ -169,29 +171,44 @@ impl HufTable {
     #[inline(always)]
     fn encode_stream_body(&self, lits: &[u8], out: &mut Vec<u8>) {
         // Codes of at most 11 bits, and the end mark.
-        append_bits(out, 11 * lits.len() + 1, |w| {
-            // Written last to first, so the decoder, reading backwards, gets them in order;
-            // four codes (at most 44 bits, with at most 7 pending: never 64) between flushes.
-            // Codes hold no stray high bits, so they go in unmasked.
-            let put = |w: &mut BitWriter<'_>, b: u8| {
-                let (code, len) = self.codes[usize::from(b)];
-                w.add_clean(u64::from(code), u32::from(len));
-            };
-            let (head, body) = lits.split_at(lits.len() % 4);
-            for chunk in body.rchunks_exact(4) {
-                put(w, chunk[3]);
-                put(w, chunk[2]);
-                put(w, chunk[1]);
-                put(w, chunk[0]);
-                w.flush_short();
-            }
-            for &b in head.iter().rev() {
-                put(w, b);
-            }
-            w.end_mark();
-        });
+        append_written(out, 11 * lits.len() + 1, Codes { table: self, lits });
     }
+}
 
+/// The codes of `lits` in `table`, as [`append_written`] writes them (not a closure: see
+/// [`WriteBits`]).
+struct Codes<'a> {
+    table: &'a HufTable,
+    lits: &'a [u8],
+}
+
+impl WriteBits for Codes<'_> {
+    /// Writes the codes and the end mark.
+    #[inline(always)]
+    fn write(self, w: &mut BitWriter<'_>) {
+        // Written last to first, so the decoder, reading backwards, gets them in order; four
+        // codes (at most 44 bits, with at most 7 pending: never 64) between flushes. Codes
+        // hold no stray high bits, so they go in unmasked.
+        let put = |w: &mut BitWriter<'_>, b: u8| {
+            let (code, len) = self.table.codes[usize::from(b)];
+            w.add_clean(u64::from(code), u32::from(len));
+        };
+        let (head, body) = self.lits.split_at(self.lits.len() % 4);
+        for chunk in body.rchunks_exact(4) {
+            put(w, chunk[3]);
+            put(w, chunk[2]);
+            put(w, chunk[1]);
+            put(w, chunk[0]);
+            w.flush_short();
+        }
+        for &b in head.iter().rev() {
+            put(w, b);
+        }
+        w.end_mark();
+    }
+}
+
+impl HufTable {
     /// Appends the jump table and four streams coding `lits` (at least 6 of them).
     pub(super) fn encode_4_streams(&self, lits: &[u8], out: &mut Vec<u8>) {
         debug_assert!(lits.len() >= 6);
