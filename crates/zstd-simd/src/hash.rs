@@ -2,7 +2,9 @@
 //!
 //! `hashN` hashes the first `N` bytes of a little-endian word into `bits` bits by multiplying
 //! with a large odd constant and keeping the top bits (the constants are libzstd's, so a table
-//! built here spreads keys the way libzstd's does). `bits` must be in `1..=32`.
+//! built here spreads keys the way libzstd's does). `bits` must be in `1..=32`, and every hash
+//! is then below `1 << bits`: a promise callers may rely on to index a table of `1 << bits`
+//! entries without a check (zstd-core's `fast` and `dfast` match finders do).
 
 const PRIME4: u32 = 2_654_435_761;
 const PRIME5: u64 = 889_523_592_379;

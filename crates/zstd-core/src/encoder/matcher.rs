@@ -446,8 +446,9 @@ impl Matcher {
         let bits = p.hash_log;
         let step_size = p.target_length as usize + usize::from(p.target_length == 0) + 1;
         let limit = Self::limit(src, end);
-        let mut table = Table::new(&mut self.hash, bits);
-        let Some(input) = Input::new(src, limit) else {
+        let (Some(mut table), Some(input)) =
+            (Table::new(&mut self.hash, bits), Input::new(src, limit))
+        else {
             return start;
         };
         // Every position these closures are given is below `limit`: the loop below only
@@ -478,7 +479,9 @@ impl Matcher {
             }
             let mut h0 = hash(ip0);
             let mut h1 = hash(ip1);
-            let mut cand = table.get(h0);
+            // SAFETY: `h0` is a hash from `hash`, of `bits` bits, the table's size (so are
+            // the slots of every `table` access below).
+            let mut cand = unsafe { table.get(h0) };
             // The last offset, tried at `ip2` and later positions; 0 (not tried) in this
             // search when it reaches to the input's first byte or before.
             let rep = store.reps[0] as usize;
@@ -486,30 +489,37 @@ impl Matcher {
             // (match start, its source, bytes known equal, whether at the last offset) once
             // found.
             let (m, c, known, last) = loop {
-                table.set(h0, ip0);
+                // SAFETY: a hash from `hash`, as above.
+                unsafe { table.set(h0, ip0) };
                 // SAFETY: `rep < ip2 < ip3 < limit`.
                 if unsafe { input.repeats(ip2, rep) } {
                     // ip2 - 1 is past the anchor: ip2 >= ip0 + 2.
                     let back = usize::from(src[ip2 - 1] == src[ip2 - 1 - rep]);
-                    table.set(h1, ip1);
+                    // SAFETY: a hash from `hash`, as above.
+                    unsafe { table.set(h1, ip1) };
                     break (ip2 - back, ip2 - back - rep, 4 + back, true);
                 }
                 if found(cand, ip0) {
-                    table.set(h1, ip1);
+                    // SAFETY: a hash from `hash`, as above.
+                    unsafe { table.set(h1, ip1) };
                     break (ip0, cand, 4, false);
                 }
-                cand = table.get(h1);
+                // SAFETY: a hash from `hash`, as above.
+                cand = unsafe { table.get(h1) };
                 h0 = h1;
                 h1 = hash(ip2);
                 ip0 = ip1;
                 ip1 = ip2;
                 ip2 = ip3;
-                table.set(h0, ip0);
+                // SAFETY: a hash from `hash`, as above.
+                unsafe { table.set(h0, ip0) };
                 if found(cand, ip0) {
-                    table.set(h1, ip1);
+                    // SAFETY: a hash from `hash`, as above.
+                    unsafe { table.set(h1, ip1) };
                     break (ip0, cand, 4, false);
                 }
-                cand = table.get(h1);
+                // SAFETY: a hash from `hash`, as above.
+                cand = unsafe { table.get(h1) };
                 h0 = h1;
                 h1 = hash(ip2);
                 ip0 = ip1;
@@ -553,7 +563,8 @@ impl Matcher {
             // Index positions inside the match so later searches can land there.
             for q in [m + 2, ip0 - 2] {
                 if q < limit {
-                    table.set(hash(q), q);
+                    // SAFETY: a hash from `hash`, as above.
+                    unsafe { table.set(hash(q), q) };
                 }
             }
             ip0 = repeat_run(src, ip0, end, limit, store);
@@ -578,11 +589,13 @@ impl Matcher {
     ) -> usize {
         let (long_bits, short_bits) = (p.hash_log, p.chain_log);
         let limit = Self::limit(src, end);
-        let Some(input) = Input::new(src, limit) else {
+        let (Some(input), Some(mut long), Some(mut short)) = (
+            Input::new(src, limit),
+            Table::new(&mut self.hash, long_bits),
+            Table::new(&mut self.chain, short_bits),
+        ) else {
             return start;
         };
-        let mut long = Table::new(&mut self.hash, long_bits);
-        let mut short = Table::new(&mut self.chain, short_bits);
         // Every position given to these is below `limit`: the loop reads at `ip < ip1 <
         // limit`, at candidates before them, and indexes positions before the end of a match
         // that ends below `limit`.
@@ -618,7 +631,10 @@ impl Matcher {
                 break;
             }
             let mut hl0 = hash_long(ip);
-            let mut cand_l0 = long.get(hl0);
+            // SAFETY: `hl0` is a hash from `hash_long`, of `long_bits` bits, the table's size
+            // (every `long` and `short` access below is at a hash from `hash_long` and
+            // `hash_short`, of the bits of its table).
+            let mut cand_l0 = unsafe { long.get(hl0) };
             // The last offset, tried one byte past `ip` (`ip + 1 <= ip1 < limit`); 0 (not
             // tried) in this search when it reaches before the input.
             let rep = store.reps[0] as usize;
@@ -626,9 +642,12 @@ impl Matcher {
             // (match start, its source, bytes known equal, whether at the last offset).
             let (m, c, known, last) = loop {
                 let hs0 = hash_short(ip);
-                let cand_s0 = short.get(hs0);
-                long.set(hl0, ip);
-                short.set(hs0, ip);
+                // SAFETY: a hash from `hash_short`, as above.
+                let cand_s0 = unsafe { short.get(hs0) };
+                // SAFETY: a hash from `hash_long`, as above.
+                unsafe { long.set(hl0, ip) };
+                // SAFETY: a hash from `hash_short`, as above.
+                unsafe { short.set(hs0, ip) };
                 // SAFETY: `rep <= ip < ip + 1 <= ip1 < limit`.
                 if unsafe { input.repeats(ip + 1, rep) } {
                     break (ip + 1, ip + 1 - rep, 4, true);
@@ -636,15 +655,18 @@ impl Matcher {
                 let hl1 = hash_long(ip1);
                 if in_window(cand_l0, ip, window) && equal(cand_l0, ip, true) {
                     if step < 4 {
-                        long.set(hl1, ip1);
+                        // SAFETY: a hash from `hash_long`, as above.
+                        unsafe { long.set(hl1, ip1) };
                     }
                     break (ip, cand_l0, 8, false);
                 }
-                let cand_l1 = long.get(hl1);
+                // SAFETY: a hash from `hash_long`, as above.
+                let cand_l1 = unsafe { long.get(hl1) };
                 if in_window(cand_s0, ip, window) && equal(cand_s0, ip, false) {
                     // A long match at the next position beats the short one.
                     if step < 4 {
-                        long.set(hl1, ip1);
+                        // SAFETY: a hash from `hash_long`, as above.
+                        unsafe { long.set(hl1, ip1) };
                     }
                     if in_window(cand_l1, ip1, window) && equal(cand_l1, ip1, true) {
                         break (ip1, cand_l1, 8, false);
@@ -680,8 +702,10 @@ impl Matcher {
             // least 4 bytes past it).
             if ip < limit {
                 for q in [searched + 2, ip - 2, ip - 1] {
-                    long.set(hash_long(q), q);
-                    short.set(hash_short(q), q);
+                    // SAFETY: a hash from `hash_long`, as above.
+                    unsafe { long.set(hash_long(q), q) };
+                    // SAFETY: a hash from `hash_short`, as above.
+                    unsafe { short.set(hash_short(q), q) };
                 }
             }
             ip = repeat_run(src, ip, end, limit, store);
@@ -1318,7 +1342,9 @@ impl<'a> Input<'a> {
         (rep != 0) & unsafe { self.read32(pos) == self.read32(pos - rep) }
     }
 
-    /// The hash of the `MLS` bytes at `pos` into `bits` bits.
+    /// The hash of the `MLS` bytes at `pos` into `bits` bits: below `1 << bits` for `bits` in
+    /// `1..=32`, as zstd-simd's hashes promise (they keep the top `bits` bits of a product), so
+    /// it indexes a [`Table`] of that many bits.
     ///
     /// # Safety
     /// `pos < limit`.
@@ -1337,45 +1363,96 @@ impl<'a> Input<'a> {
     }
 }
 
-/// A hash table of `1 << bits` positions, indexed by hashes of `bits` bits; an index is masked
-/// to the table (one `and`, where a bounds check is a compare and a branch, and the hash's
-/// range is not visible to the compiler).
+/// A hash table of `1 << bits` positions, indexed by hashes of `bits` bits ([`Input::hash`])
+/// without a bounds check or a mask: a hash's range is its promise, not visible to the compiler,
+/// and the mask's `and` (its operand spilled to the stack in the `fast` loop) cost that loop 2%
+/// relative to libzstd (levels -5 to 3, docs/BENCHMARKS.md).
 struct Table<'a> {
     slots: &'a mut [u32],
-    mask: usize,
 }
 
 impl<'a> Table<'a> {
-    /// # Panics
-    /// If `slots` does not hold `1 << bits` entries.
-    fn new(slots: &'a mut [u32], bits: u32) -> Table<'a> {
-        assert_eq!(slots.len(), 1 << bits, "a table of 1 << {bits} slots");
-        Table {
-            mask: slots.len() - 1,
-            slots,
-        }
+    /// `None` unless `bits` is in `1..=32` and `slots` holds `1 << bits` entries (the
+    /// encoder's parameters and [`reset`](Matcher::reset) see to both, at every level: tested;
+    /// a finder given `None` would find nothing, its block staying literals). Not an
+    /// `assert!`: its panic path in the `fast` loop's function made that loop 3-5% slower.
+    fn new(slots: &'a mut [u32], bits: u32) -> Option<Table<'a>> {
+        ((1..=32).contains(&bits) && slots.len() == 1 << bits).then_some(Table { slots })
     }
 
     /// The position in slot `h`.
+    ///
+    /// # Safety
+    /// `h < 1 << bits`, the table's size: a hash into the table's `bits` bits.
     #[inline(always)]
-    fn get(&self, h: usize) -> usize {
-        debug_assert!(h <= self.mask);
-        // SAFETY: `h & mask < slots.len()`, a power of two (checked in `new`).
-        (unsafe { *self.slots.get_unchecked(h & self.mask) }) as usize
+    unsafe fn get(&self, h: usize) -> usize {
+        debug_assert!(h < self.slots.len());
+        // SAFETY: `h < slots.len()`, the caller's promise.
+        (unsafe { *self.slots.get_unchecked(h) }) as usize
     }
 
     /// Puts `pos` in slot `h`.
+    ///
+    /// # Safety
+    /// As for [`get`](Self::get).
     #[inline(always)]
-    fn set(&mut self, h: usize, pos: usize) {
-        debug_assert!(h <= self.mask);
+    unsafe fn set(&mut self, h: usize, pos: usize) {
+        debug_assert!(h < self.slots.len());
         // SAFETY: as in `get`.
-        unsafe { *self.slots.get_unchecked_mut(h & self.mask) = pos as u32 }
+        unsafe { *self.slots.get_unchecked_mut(h) = pos as u32 }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::encoder::{MAX_LEVEL, MIN_LEVEL};
+
+    /// A table takes only `1 << bits` slots with `bits` in `1..=32`, and the tables the
+    /// `fast` and `dfast` finders get fit their parameters at every level, window and input
+    /// size.
+    #[test]
+    #[cfg_attr(miri, ignore = "fills tables of up to 2^18 slots hundreds of times")]
+    fn tables_fit_every_levels_hash_bits() {
+        assert!(Table::new(&mut [0; 2], 1).is_some());
+        assert!(Table::new(&mut [0; 1], 0).is_none());
+        assert!(Table::new(&mut [0; 4], 1).is_none());
+        assert!(Table::new(&mut [0; 2], 33).is_none());
+        assert!(Table::new(&mut [0; 2], 65).is_none());
+        let mut matcher = Matcher::default();
+        for level in MIN_LEVEL..=MAX_LEVEL {
+            for len in [
+                None,
+                Some(0),
+                Some(1),
+                Some(1000),
+                Some(16 << 10),
+                Some(300 << 10),
+            ] {
+                for window_log in [None, Some(10), Some(31)] {
+                    let mut p = Params::for_level(level, len);
+                    if let Some(w) = window_log {
+                        p = p.with_window_log(w);
+                    }
+                    if !matches!(p.strategy, Strategy::Fast | Strategy::DFast) {
+                        continue;
+                    }
+                    matcher.reset(&p);
+                    let (hash_log, chain_log) = (p.hash_log, p.chain_log);
+                    match p.strategy {
+                        Strategy::Fast => {
+                            assert!(Table::new(&mut matcher.hash, hash_log).is_some());
+                        }
+                        Strategy::DFast => {
+                            assert!(Table::new(&mut matcher.hash, hash_log).is_some());
+                            assert!(Table::new(&mut matcher.chain, chain_log).is_some());
+                        }
+                        _ => {}
+                    }
+                }
+            }
+        }
+    }
 
     /// Every strategy finds a copy exactly a window back and none a byte further: random
     /// bytes (nothing repeats in them), then a copy of their first 64 at that distance.
