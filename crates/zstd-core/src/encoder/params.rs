@@ -192,7 +192,10 @@ impl Params {
         // The format's matches are at least 3 bytes; our hashes read 4 to 7.
         p.min_match = p.min_match.clamp(4, 7);
         if let Some(n) = src_len {
-            // No larger window or tables than the input needs (libzstd's adjustment).
+            // No larger window or tables than the input needs (libzstd's adjustment,
+            // `ZSTD_adjustCParams_internal`: the hash log at most one above the window log,
+            // the chain log at most the window log for the strategies implemented here, whose
+            // "cycle log" is the chain log).
             let src_log = if n <= 1 {
                 MIN_WINDOW_LOG
             } else {
@@ -200,7 +203,7 @@ impl Params {
             };
             p.window_log = p.window_log.min(src_log);
             p.hash_log = p.hash_log.min(p.window_log + 1);
-            p.chain_log = p.chain_log.min(p.window_log + 1);
+            p.chain_log = p.chain_log.min(p.window_log);
         }
         p
     }
@@ -223,6 +226,13 @@ mod tests {
         assert_eq!((big.window_log, big.strategy), (21, Strategy::DFast));
         let small = Params::for_level(3, Some(10_000));
         assert_eq!(small.window_log, 14);
+        // libzstd's adjustment for a 4 KiB input at level 3 (`zstd -3 -vvv` shows the
+        // parameters it takes): window 12, hash 13, chain 12.
+        let tiny = Params::for_level(3, Some(4096));
+        assert_eq!(
+            (tiny.window_log, tiny.hash_log, tiny.chain_log),
+            (12, 13, 12)
+        );
         assert_eq!(Params::for_level(0, None), big);
         let fast = Params::for_level(-5, None);
         assert_eq!((fast.strategy, fast.target_length), (Strategy::Fast, 5));
