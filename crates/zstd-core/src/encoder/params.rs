@@ -41,8 +41,11 @@ type Row = (u32, u32, u32, u32, u32, u32, Strategy);
 
 use Strategy::{DFast, Fast, Greedy, Lazy, Lazy2};
 
-/// libzstd's rows for levels 0 (the base of the negative levels) to 22, for inputs over
-/// 256 KiB, up to 256 KiB, up to 128 KiB and up to 16 KiB. Where libzstd uses its binary-tree
+/// libzstd 1.5.7's rows (`lib/compress/clevels.h`, the release the benchmarks compare against)
+/// for levels 0 (the base of the negative levels) to 22, for inputs over 256 KiB, up to
+/// 256 KiB, up to 128 KiB and up to 16 KiB. (Until 2026-11-22 the rows of levels 5 to 12 for
+/// inputs over 256 KiB were an older release's, with search logs one higher at levels 5, 6 and
+/// 8: at level 5 twice libzstd's candidates a position.) Where libzstd uses its binary-tree
 /// strategies (`btlazy2`, `btopt`, `btultra`, `btultra2`) the rows say `Lazy2`, the strongest
 /// strategy implemented; levels above 12 take level 12's search parameters with their own
 /// window (`Params::for_level`), since their search logs are sized for binary trees.
@@ -53,14 +56,14 @@ const TABLE: [[Row; 23]; 4] = [
         (20, 15, 16, 1, 6, 0, Fast),
         (21, 16, 17, 1, 5, 0, DFast),
         (21, 18, 18, 1, 5, 0, DFast),
-        (21, 18, 19, 4, 5, 2, Greedy),
-        (21, 19, 20, 5, 5, 4, Greedy),
+        (21, 18, 19, 3, 5, 2, Greedy),
+        (21, 18, 19, 3, 5, 4, Lazy),
         (21, 19, 20, 4, 5, 8, Lazy),
-        (21, 19, 20, 5, 5, 16, Lazy),
-        (21, 20, 21, 4, 5, 16, Lazy2),
-        (22, 21, 22, 4, 5, 16, Lazy2),
+        (21, 19, 20, 4, 5, 16, Lazy2),
+        (22, 20, 21, 4, 5, 16, Lazy2),
         (22, 21, 22, 5, 5, 16, Lazy2),
-        (22, 21, 22, 6, 5, 32, Lazy2),
+        (22, 21, 22, 6, 5, 16, Lazy2),
+        (22, 22, 23, 6, 5, 32, Lazy2),
         (22, 22, 22, 4, 5, 32, Lazy2),
         (22, 22, 23, 5, 5, 32, Lazy2),
         (22, 23, 23, 6, 5, 32, Lazy2),
@@ -237,6 +240,18 @@ mod tests {
         let fast = Params::for_level(-5, None);
         assert_eq!((fast.strategy, fast.target_length), (Strategy::Fast, 5));
         assert_eq!(Params::for_level(12, None).strategy, Strategy::Lazy2);
+        // libzstd 1.5.7's rows for inputs over 256 KiB (window, chain, hash and search logs,
+        // minimum match, target length), where earlier releases differ.
+        let row = |level| {
+            let p = Params::for_level(level, None);
+            let logs = (p.window_log, p.chain_log, p.hash_log, p.search_log);
+            (logs, p.min_match, p.target_length, p.strategy)
+        };
+        assert_eq!(row(5), ((21, 18, 19, 3), 5, 2, Strategy::Greedy));
+        assert_eq!(row(6), ((21, 18, 19, 3), 5, 4, Strategy::Lazy));
+        assert_eq!(row(8), ((21, 19, 20, 4), 5, 16, Strategy::Lazy2));
+        assert_eq!(row(9), ((22, 20, 21, 4), 5, 16, Strategy::Lazy2));
+        assert_eq!(row(12), ((22, 22, 23, 6), 5, 32, Strategy::Lazy2));
         assert_eq!(Params::for_level(22, Some(1 << 30)).window_log, 27);
         assert_eq!(Params::for_level(19, Some(100)).window_log, MIN_WINDOW_LOG);
     }
