@@ -966,12 +966,15 @@ impl Matcher {
         for &cand in &self.candidates.0[..n] {
             let cand = cand as usize;
             debug_assert!(cand < ip && best_len < max_len);
-            // SAFETY: `cand < ip` (only candidates inside the window, so before `ip`, were
-            // kept) and `best_len < max_len` (the loop stops when a match reaches `max_len`),
-            // so both bytes are before `ip + max_len = end <= src.len()` (the caller's promise).
-            // Checked reads cost levels 5 to 12 2-8% of their time. The 4 bytes ending at
-            // `best_len` (`best_len >= MIN_MATCH - 1 = 3`), as libzstd compares: a candidate
-            // must match there to be longer, and one byte let many through to the full count.
+            // The 4 bytes ending at `best_len` are compared, as libzstd does: a candidate must
+            // match there to be longer, and one byte let many through to the full count.
+            debug_assert!(best_len >= MIN_MATCH - 1);
+            // SAFETY: each read covers `p + best_len - 3 ..= p + best_len` for `p` in `cand`
+            // and `ip`: `best_len >= 3` (it starts at `MIN_MATCH - 1` and only grows), and
+            // `cand < ip` (only candidates inside the window, so before `ip`, were kept) with
+            // `best_len < max_len` (the loop stops when a match reaches `max_len`), so every
+            // byte is before `ip + max_len = end <= src.len()` (the caller's promise). Checked
+            // reads cost levels 5 to 12 2-8% of their time.
             let (a, b) = unsafe {
                 let at = |p: usize| {
                     src.as_ptr()
@@ -1370,8 +1373,8 @@ impl<'a> Input<'a> {
 
 /// A hash table of `1 << bits` positions, indexed by hashes of `bits` bits ([`Input::hash`])
 /// without a bounds check or a mask: a hash's range is its promise, not visible to the compiler,
-/// and the mask's `and` (its operand spilled to the stack in the `fast` loop) cost that loop 2%
-/// relative to libzstd (levels -5 to 3, docs/BENCHMARKS.md).
+/// and the mask's `and` (its operand spilled to the stack in the `fast` loop) cost levels -5 to
+/// 3 about 1.2% of their time relative to libzstd (docs/BENCHMARKS.md).
 struct Table<'a> {
     slots: &'a mut [u32],
 }
@@ -1380,7 +1383,7 @@ impl<'a> Table<'a> {
     /// `None` unless `bits` is in `1..=32` and `slots` holds `1 << bits` entries (the
     /// encoder's parameters and [`reset`](Matcher::reset) see to both, at every level: tested;
     /// a finder given `None` would find nothing, its block staying literals). Not an
-    /// `assert!`: its panic path in the `fast` loop's function made that loop 3-5% slower.
+    /// `assert!`: with one the `fast` loop compiled 1.5-5% slower.
     fn new(slots: &'a mut [u32], bits: u32) -> Option<Table<'a>> {
         ((1..=32).contains(&bits) && slots.len() == 1 << bits).then_some(Table { slots })
     }
