@@ -37,10 +37,11 @@ impl HufTable {
         scratch: &mut TreeScratch,
     ) -> bool {
         let mut lens = [0u8; 256];
-        if !code_lengths(counts, limit, &mut lens, scratch) {
+        let mut present = [0u64; 4];
+        if !code_lengths(counts, limit, &mut lens, &mut present, scratch) {
             return false;
         }
-        self.assign(&lens);
+        self.assign(&lens, &present);
         true
     }
 
@@ -60,43 +61,48 @@ impl HufTable {
             return None;
         }
         let mut lens = [0u8; 256];
-        for (l, &w) in lens.iter_mut().zip(weights) {
+        let mut present = [0u64; 4];
+        for (s, (l, &w)) in lens.iter_mut().zip(weights).enumerate() {
             if w > 0 {
                 *l = (max_bits + 1 - u32::from(w)) as u8;
+                present[s >> 6] |= 1 << (s & 63);
             }
         }
         let mut table = HufTable::empty();
-        table.assign(&lens);
+        table.assign(&lens, &present);
         Some(table)
     }
 
     /// Assigns codes as the decoder does: from the longest length up, symbols in order within
     /// a length, each taking the next `2^(max_bits - len)` slots of a `max_bits`-bit table.
-    fn assign(&mut self, lens: &[u8; 256]) {
-        let max_bits = u32::from(*lens.iter().max().unwrap_or(&0));
+    /// `present` marks the symbols with a length (bit `s & 63` of word `s >> 6`): the loops visit
+    /// only those (over all 256 symbols, this took a 4 KiB input at level 1 2% of its time).
+    fn assign(&mut self, lens: &[u8; 256], present: &[u64; 4]) {
         let mut rank_start = [0u32; MAX_BITS as usize + 2];
         let mut rank_count = [0u32; MAX_BITS as usize + 2];
-        for &l in lens.iter().filter(|&&l| l > 0) {
+        let (mut max_bits, mut last) = (0, 0);
+        for_each_symbol(present, |s| {
+            let l = lens[s];
+            debug_assert!(l > 0);
             rank_count[usize::from(l)] += 1;
-        }
+            max_bits = max_bits.max(u32::from(l));
+            last = s;
+        });
         let mut pos = 0u32;
         for len in (1..=max_bits).rev() {
             rank_start[len as usize] = pos;
             pos += rank_count[len as usize] << (max_bits - len);
         }
         debug_assert_eq!(pos, 1 << max_bits, "a complete code");
-        let mut last = 0;
-        for (s, (&l, code)) in lens.iter().zip(self.codes.iter_mut()).enumerate() {
-            if l == 0 {
-                *code = (0, 0);
-                continue;
-            }
+        self.codes = [(0, 0); 256];
+        let codes = &mut self.codes;
+        for_each_symbol(present, |s| {
+            let l = lens[s];
             let l32 = u32::from(l);
-            let at = rank_start[l as usize];
-            rank_start[l as usize] += 1 << (max_bits - l32);
-            *code = ((at >> (max_bits - l32)) as u16, l);
-            last = s;
-        }
+            let at = rank_start[usize::from(l)];
+            rank_start[usize::from(l)] += 1 << (max_bits - l32);
+            codes[s] = ((at >> (max_bits - l32)) as u16, l);
+        });
         self.max_bits = max_bits;
         self.last = last;
     }
@@ -331,12 +337,26 @@ impl Default for TreeScratch {
     }
 }
 
-/// Huffman code lengths for `counts`, at most `limit` bits, into `lens`; `false` when fewer
-/// than two symbols are counted. Works in fixed arrays: no allocation.
+/// Calls `f` with each symbol marked in `present` (bit `s & 63` of word `s >> 6`), in order.
+#[inline(always)]
+fn for_each_symbol(present: &[u64; 4], mut f: impl FnMut(usize)) {
+    for (w, &word) in present.iter().enumerate() {
+        let mut m = word;
+        while m != 0 {
+            f(w * 64 + m.trailing_zeros() as usize);
+            m &= m - 1;
+        }
+    }
+}
+
+/// Huffman code lengths for `counts`, at most `limit` bits, into `lens`, each symbol given a
+/// length marked in `present` (both start cleared); `false` when fewer than two symbols are
+/// counted. Works in fixed arrays: no allocation.
 fn code_lengths(
     counts: &[u32; 256],
     limit: u32,
     lens: &mut [u8; 256],
+    present: &mut [u64; 4],
     scratch: &mut TreeScratch,
 ) -> bool {
     let TreeScratch {
@@ -418,7 +438,9 @@ fn code_lengths(
         limit_lengths(len, limit);
     }
     for (&l, &key) in len.iter().zip(leaves.iter()) {
-        lens[usize::from(key as u8)] = l as u8;
+        let s = usize::from(key as u8);
+        lens[s] = l as u8;
+        present[s >> 6] |= 1 << (s & 63);
     }
     true
 }
@@ -564,7 +586,15 @@ mod tests {
             (a, b) = (b, a + b);
         }
         let mut lens = [0u8; 256];
-        assert!(code_lengths(&c, 11, &mut lens, &mut TreeScratch::default()));
+        let mut present = [0; 4];
+        assert!(code_lengths(
+            &c,
+            11,
+            &mut lens,
+            &mut present,
+            &mut TreeScratch::default()
+        ));
+        assert_eq!(present, [(1 << 30) - 1, 0, 0, 0], "the 30 counted symbols");
         assert_eq!(*lens.iter().max().unwrap(), 11);
         let kraft: u64 = lens
             .iter()
@@ -578,6 +608,7 @@ mod tests {
             &one,
             11,
             &mut lens,
+            &mut [0; 4],
             &mut TreeScratch::default()
         ));
     }
