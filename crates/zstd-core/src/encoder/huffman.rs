@@ -17,6 +17,8 @@ pub(super) struct HufTable {
     last: usize,
     /// How many symbols have a code of each length.
     rank_count: [u32; MAX_BITS as usize + 2],
+    /// The symbols with a code (bit `s & 63` of word `s >> 6`); the others' entries are `(0, 0)`.
+    present: [u64; 4],
 }
 
 impl HufTable {
@@ -27,6 +29,7 @@ impl HufTable {
             max_bits: 0,
             last: 0,
             rank_count: [0; MAX_BITS as usize + 2],
+            present: [0; 4],
         }
     }
 
@@ -97,8 +100,10 @@ impl HufTable {
             pos += rank_count[len as usize] << (max_bits - len);
         }
         debug_assert_eq!(pos, 1 << max_bits, "a complete code");
-        self.codes = [(0, 0); 256];
+        // Only the previous code's symbols need clearing (all 256 entries, three bytes each,
+        // took a 1 KiB input 1.7% of its time).
         let codes = &mut self.codes;
+        for_each_symbol(&self.present, |s| codes[s] = (0, 0));
         for_each_symbol(present, |s| {
             let l = lens[s];
             let l32 = u32::from(l);
@@ -109,6 +114,7 @@ impl HufTable {
         self.max_bits = max_bits;
         self.last = last;
         self.rank_count = rank_count;
+        self.present = *present;
     }
 
     /// Whether every counted symbol has a code.
@@ -601,6 +607,27 @@ mod tests {
             assert_eq!(used, 1 + size);
         }
         assert!(written > rounds / 2, "{written} of {rounds} written");
+    }
+
+    #[test]
+    fn a_rebuilt_code_keeps_nothing_of_the_previous_one() {
+        let mut wide = [0u32; 256];
+        for (s, c) in wide.iter_mut().enumerate() {
+            *c = 1 + (s as u32 * 7919) % 97;
+        }
+        let mut narrow = [0u32; 256];
+        narrow[b'a' as usize] = 50;
+        narrow[b'b' as usize] = 30;
+        narrow[200] = 20;
+        let mut scratch = TreeScratch::default();
+        let mut rebuilt = HufTable::empty();
+        assert!(rebuilt.build(&wide, 11, &mut scratch));
+        assert!(rebuilt.build(&narrow, 11, &mut scratch));
+        let mut fresh = HufTable::empty();
+        assert!(fresh.build(&narrow, 11, &mut scratch));
+        assert_eq!(rebuilt.codes, fresh.codes);
+        assert_eq!(rebuilt.codes.iter().filter(|&&(_, l)| l > 0).count(), 3);
+        assert!(!rebuilt.covers(&wide));
     }
 
     #[test]
