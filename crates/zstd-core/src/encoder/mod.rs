@@ -840,16 +840,16 @@ fn choose_table(
     }
     let mut fresh = None;
     let mut fresh_bits = f64::INFINITY;
+    // A new table's description is written where it goes, and taken back if another wins.
+    let mark = out.len();
     if present >= 2 {
         let dist = entropy::normalize(
             &hist[..=top],
             n as u32,
             entropy::table_log(n, present, max_log),
         );
-        let mark = out.len();
         entropy::write_description(&dist, out);
         let desc_bytes = out.len() - mark;
-        out.truncate(mark);
         // The costs go straight into the free slot: if the new table wins, they are its own.
         entropy::fill_symbol_costs(&dist, &mut free.costs);
         if let Some(bits) = entropy::estimate_bits(used, &free.costs) {
@@ -860,12 +860,13 @@ fn choose_table(
     let predefined_bits = predefined_bits.unwrap_or(f64::INFINITY);
     let repeat_bits = repeat_bits.unwrap_or(f64::INFINITY);
     if repeat_bits <= predefined_bits && repeat_bits <= fresh_bits {
+        out.truncate(mark);
         (3, Choice::Repeat)
     } else if predefined_bits <= fresh_bits {
+        out.truncate(mark);
         (0, Choice::Predefined)
     } else {
         let dist = fresh.expect("a finite cost comes from a table");
-        entropy::write_description(&dist, out);
         free.table.build(&dist);
         (2, Choice::Described)
     }
