@@ -301,6 +301,10 @@ impl FrameDecoder {
                     & (end <= op_fast_end)
                     & (offset <= (m as usize).wrapping_sub(prefix as usize))
                 {
+                    simd_arch::prefetch_write(
+                        end.wrapping_add(WRITE_AHEAD),
+                        simd_arch::Locality::L1,
+                    );
                     // SAFETY: `end + WILDCOPY_SLACK <= buf.len()` (`end <= op_fast_end`), so
                     // both copies' over-writes stay in the buffer; the literals `lit..next_lit`
                     // are in the literal buffer, which keeps `WILDCOPY_SLACK` initialized bytes
@@ -399,6 +403,17 @@ impl FrameDecoder {
         Ok(())
     }
 }
+
+/// How far ahead of the output the sequence loop asks for the cache line it will write (one
+/// hint a sequence). Output larger than the caches is written to lines that are in none of
+/// them, and a store waits for its line: a third of the sequence loop's samples fell on its
+/// first match store on Silesia's dickens at level 3 (attributed, before this, to the source
+/// load just before it; but those sources are not recent writes, 92% of them lie 1 KiB or more
+/// back, and prefetching them, below, does not pay at these window sizes). Measured in three code layouts against libzstd, five Silesia files at
+/// levels 1, 3 and 19: 4-5% less time (geometric mean of the 15 rows in each layout), dickens
+/// 5-16%; 256, 1024 and 2048 bytes ahead within 1% of 512. (The hint compiles to `prefetcht0`, a
+/// read hint: `prefetchw`, which this build cannot assume, measured 1% better still.)
+const WRITE_AHEAD: usize = 512;
 
 /// The error for output that would pass `limit`: the caller's capacity, or the block maximum.
 #[cold]
