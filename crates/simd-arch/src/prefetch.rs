@@ -67,15 +67,18 @@ pub fn prefetch_read<T>(ptr: *const T, locality: Locality) {
 
 /// Hints that the cache line holding `ptr` will be written soon. A no-op where unsupported.
 ///
-/// On x86_64 this asks for the line in exclusive state (`prefetchw` where the CPU has it; the
-/// instruction is a no-op hint otherwise). Never faults.
+/// On x86_64 this is `prefetchw` (the line in exclusive state) where the build enables the
+/// `prfchw` target feature (`-C target-cpu` of a CPU that has it); otherwise the compiler emits
+/// `prefetcht0`, a read hint for the same line (zstd-core's decoder measured `prefetchw` 1%
+/// faster than it, where a line no other core holds is being filled). Never faults.
 #[inline(always)]
 pub fn prefetch_write<T>(ptr: *const T, locality: Locality) {
     #[cfg(all(target_arch = "x86_64", not(miri)))]
     {
         use std::arch::x86_64::{_MM_HINT_ET0, _MM_HINT_ET1, _mm_prefetch};
         let p = ptr.cast::<i8>();
-        // SAFETY: prefetch hints never fault; on CPUs without PREFETCHW the encoding is a NOP.
+        // SAFETY: prefetch hints never fault, and `prefetchw` is emitted only where the build's
+        // target features include it.
         unsafe {
             match locality {
                 Locality::L1 | Locality::NonTemporal => _mm_prefetch::<_MM_HINT_ET0>(p),
