@@ -409,10 +409,11 @@ impl FrameDecoder {
 /// them, and a store waits for its line: a third of the sequence loop's samples fell on its
 /// first match store on Silesia's dickens at level 3 (attributed, before this, to the source
 /// load just before it; but those sources are not recent writes, 92% of them lie 1 KiB or more
-/// back, and prefetching them, below, does not pay at these window sizes). Measured in three code layouts against libzstd, five Silesia files at
-/// levels 1, 3 and 19: 4-5% less time (geometric mean of the 15 rows in each layout), dickens
-/// 5-16%; 256, 1024 and 2048 bytes ahead within 1% of 512. (The hint compiles to `prefetcht0`, a
-/// read hint: `prefetchw`, which this build cannot assume, measured 1% better still.)
+/// back, and prefetching them, below, does not pay at these window sizes). Measured in three
+/// code layouts against libzstd, five Silesia files at levels 1, 3 and 19: 4-5% less time
+/// (geometric mean of the 15 rows in each layout), dickens up to 16%; 256, 1024 and 2048 bytes
+/// ahead within 1% of 512. (The hint compiles to `prefetcht0`, a read hint: `prefetchw`, which
+/// this build cannot assume, measured 1% better still.)
 const WRITE_AHEAD: usize = 512;
 
 /// The error for output that would pass `limit`: the caller's capacity, or the block maximum.
