@@ -2,7 +2,8 @@
 //!
 //! For a timed comparison:
 //! 1. Each side is calibrated: the iteration count grows until one sample takes the mode's
-//!    target time (this doubles as warm-up).
+//!    target time (this doubles as warm-up), or until its wall-clock time, untimed set-up
+//!    included, reaches [`SETUP_WALL_FACTOR`] times that target.
 //! 2. Rounds follow, each timing one sample of each side, in the order A B, B A, A B, … so
 //!    neither side always runs second (after the other warmed or polluted the caches).
 //! 3. The ratio is the median over rounds of `ours / peer` for that round; the quartiles of the
@@ -12,7 +13,7 @@
 //! Each result is one line on standard output, `PERFKIT {json}`; progress goes to standard error.
 
 use std::io::Write;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use serde_json::json;
 
@@ -83,19 +84,31 @@ pub struct TimedResult {
     pub rounds: usize,
 }
 
-/// Runs `f` with growing iteration counts until one call takes at least `target`;
-/// returns that count and the time per iteration it measured.
+/// How much longer than the sample target a sample may take by the wall clock. A benchmark
+/// that times a short step after a long untimed set-up (an arena's reset after filling it)
+/// would otherwise need thousands of set-ups per sample: the arena reset benchmark took six of
+/// the suite's twelve minutes.
+const SETUP_WALL_FACTOR: u32 = 10;
+
+/// Runs `f` with growing iteration counts until one call takes at least `target` (or, by the
+/// wall clock, [`SETUP_WALL_FACTOR`] times that); returns that count and the wall-clock time
+/// per iteration it measured, untimed set-up included, which is what the rounds will cost.
 fn calibrate(f: &mut TimedFn, target: Duration) -> (u64, f64) {
+    let wall_limit = target * SETUP_WALL_FACTOR;
     let mut iters = 1u64;
     loop {
+        let start = Instant::now();
         let t = f(iters);
-        if t >= target || iters >= 1 << 40 {
-            return (iters, t.as_secs_f64() / iters as f64);
+        let wall = start.elapsed().max(t);
+        if t >= target || wall >= wall_limit || iters >= 1 << 40 {
+            return (iters, wall.as_secs_f64() / iters as f64);
         }
         let factor = if t.is_zero() {
             100.0
         } else {
-            (target.as_secs_f64() / t.as_secs_f64() * 1.1).clamp(1.5, 100.0)
+            let by_timed = target.as_secs_f64() / t.as_secs_f64();
+            let by_wall = wall_limit.as_secs_f64() / wall.as_secs_f64();
+            (by_timed.min(by_wall) * 1.1).clamp(1.5, 100.0)
         };
         iters = ((iters as f64) * factor).ceil() as u64;
     }
