@@ -84,14 +84,6 @@ impl BitWriter<'_> {
         self.n += bits;
     }
 
-    /// [`add`](Self::add) for a `value` known to fit in `bits` bits.
-    #[inline(always)]
-    pub(super) fn add_clean(&mut self, value: u64, bits: u32) {
-        debug_assert!(bits < 64 && self.n + bits <= 64 && value >> bits == 0);
-        self.acc |= value << (self.n & 63);
-        self.n += bits;
-    }
-
     /// Stores all 8 bytes of the accumulator at `pos` (the span has room) and moves `pos` by
     /// the whole ones; returns how many.
     #[inline(always)]
@@ -115,15 +107,6 @@ impl BitWriter<'_> {
         } else {
             self.acc >> (bytes * 8)
         };
-    }
-
-    /// [`flush`](Self::flush) with fewer than 64 bits pending (no case for a whole
-    /// accumulator).
-    #[inline(always)]
-    pub(super) fn flush_short(&mut self) {
-        debug_assert!(self.n < 64);
-        let bytes = self.store();
-        self.acc >>= (bytes * 8) & 63;
     }
 
     /// Adds the end mark (a 1 bit) that tells the decoder where the stream starts.
