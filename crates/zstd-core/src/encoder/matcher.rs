@@ -1273,7 +1273,8 @@ fn in_window(cand: usize, at: usize, window: usize) -> bool {
 }
 
 /// How far a match at `ip` (source `cand`) extends backwards, to at most `anchor` and the
-/// input's start: 8 bytes compared at a time, then byte by byte for the last few.
+/// input's start: 8 bytes compared at a time, the last word's count capped at the room left;
+/// byte by byte only within 8 bytes of the input's start.
 #[inline(always)]
 fn extend_back_words(src: &[u8], anchor: usize, ip: usize, cand: usize) -> usize {
     debug_assert!(anchor <= ip && cand < ip);
@@ -1281,6 +1282,17 @@ fn extend_back_words(src: &[u8], anchor: usize, ip: usize, cand: usize) -> usize
     loop {
         let room = (ip - back - anchor).min(cand - back);
         if room < 8 {
+            if cand - back >= 8 {
+                // The 8 bytes before each (`ip - back > cand - back >= 8`), of which only the
+                // `room` nearest count. Most of these matches start right after the search's
+                // anchor (the last offset is tried at the second position on): byte by byte
+                // this was a loop of 2.7 bytes a match on Silesia's nci at level -5, with an
+                // exit misprediction each.
+                let (a, b) = (ip - back - 8, cand - back - 8);
+                let x = u64::from_le_bytes(src[a..a + 8].try_into().expect("8 bytes"));
+                let y = u64::from_le_bytes(src[b..b + 8].try_into().expect("8 bytes"));
+                return back + ((x ^ y).leading_zeros() as usize / 8).min(room);
+            }
             let mut n = 0;
             while n < room && src[ip - back - n - 1] == src[cand - back - n - 1] {
                 n += 1;
