@@ -70,7 +70,9 @@ impl Pair {
 #[derive(Debug)]
 pub(crate) struct Table {
     entries: Box<[Entry; TABLE_SIZE]>,
-    pairs: Box<[Pair; TABLE_SIZE]>,
+    /// Empty until a literal section first needs it: a fresh context then allocates 4 KiB of
+    /// tables here, not 12 (zeroing them was a third of `Decompressor::new`'s time).
+    pairs: Vec<Pair>,
     /// Whether `pairs` was built from `entries`.
     pairs_built: bool,
     /// The deepest code of the tree.
@@ -81,7 +83,7 @@ impl Default for Table {
     fn default() -> Self {
         Self {
             entries: Box::new([Entry::default(); TABLE_SIZE]),
-            pairs: Box::new([Pair::default(); TABLE_SIZE]),
+            pairs: Vec::new(),
             pairs_built: false,
             max_bits: 0,
         }
@@ -286,7 +288,8 @@ impl Table {
                 rest = tail;
             }
         }
-        let pairs = &mut *self.pairs;
+        self.pairs.resize(TABLE_SIZE, Pair::default());
+        let pairs = &mut self.pairs[..];
         let mut idx = 0;
         while idx < TABLE_SIZE {
             let e = single[idx];
@@ -456,7 +459,9 @@ impl Table {
         starts: [usize; 4],
         ends: [usize; 4],
     ) -> [usize; 4] {
-        let table = &*self.pairs;
+        let table: &[Pair; TABLE_SIZE] = self.pairs[..]
+            .try_into()
+            .expect("the two-symbol table is built");
         fast_loop(bits, out, starts, ends, 2 * PER_RELOAD, |bits, op| {
             let pair = table[(*bits >> (64 - TABLE_LOG)) as usize].0;
             *bits <<= pair & 63;
