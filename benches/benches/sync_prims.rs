@@ -639,8 +639,14 @@ fn striped_map_benches(s: &mut Suite) {
     }
 }
 
+/// Loads per timed step of the one-word load comparison.
+const LOADS: u64 = 8;
+
 fn adaptive_cell_benches(s: &mut Suite) {
-    // A type that fits an atomic: the same instructions as the atomic.
+    // A type that fits an atomic: the same instructions as the atomic. A load is a cycle or
+    // less, so one per loop step measured mostly the loop, whose speed on an Intel Xeon
+    // depended on where unrelated code placed it (1.0 or 2.0 of the atomic's time, with the
+    // same instructions); eight per step measure the loads.
     let a = Arc::new(AdaptiveCell::new(1u64));
     let b = Arc::new(AtomicU64::new(1));
     s.time(
@@ -652,7 +658,9 @@ fn adaptive_cell_benches(s: &mut Suite) {
                 None,
                 || (),
                 move |_, _| {
-                    black_box(a.load());
+                    for _ in 0..LOADS {
+                        black_box(a.load());
+                    }
                 },
             ),
         ),
@@ -663,12 +671,14 @@ fn adaptive_cell_benches(s: &mut Suite) {
                 None,
                 || (),
                 move |_, _| {
-                    black_box(b.load(Ordering::Relaxed));
+                    for _ in 0..LOADS {
+                        black_box(b.load(Ordering::Relaxed));
+                    }
                 },
             ),
         ),
     )
-    .elements(1);
+    .elements(LOADS);
     // A type too large for one: our per-cell mutex against AtomicCell's global lock array.
     type Big = [u64; 4];
     for threads in [1, 2] {

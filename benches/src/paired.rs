@@ -93,6 +93,7 @@ const SETUP_WALL_FACTOR: u32 = 10;
 /// Runs `f` with growing iteration counts until one call takes at least `target` (or, by the
 /// wall clock, [`SETUP_WALL_FACTOR`] times that); returns that count and the wall-clock time
 /// per iteration it measured, untimed set-up included, which is what the rounds will cost.
+#[inline(never)]
 fn calibrate(f: &mut TimedFn, target: Duration) -> (u64, f64) {
     let wall_limit = target * SETUP_WALL_FACTOR;
     let mut iters = 1u64;
@@ -149,6 +150,14 @@ pub fn measure_pair(
     }
     let (ia, ta) = calibrate(ours, plan.sample);
     let (ib, tb) = calibrate(peer, plan.sample);
+    if std::env::var_os("PERFKIT_VERBOSE").is_some() {
+        eprintln!(
+            "  calibrated: ours {ia} iterations a sample ({:.1} ns each by the wall clock), \
+             peer {ib} ({:.1} ns)",
+            ta * 1e9,
+            tb * 1e9
+        );
+    }
     let per_round = ta * ia as f64 + tb * ib as f64;
     let rounds =
         ((plan.budget.as_secs_f64() / per_round) as usize).clamp(plan.min_rounds, plan.max_rounds);
