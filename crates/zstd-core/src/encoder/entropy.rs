@@ -27,17 +27,15 @@ pub(super) struct BitWriter<'a> {
 /// every byte of the stream is written by a flush, as the flushes' 8-byte stores start at 0
 /// and each starts at most 8 bytes after the one before.
 ///
+/// A closure holding a hot loop may be compiled as a function of its own, outside its
+/// caller's target features (the AVX2 build's shifts) and with the writer in memory: the
+/// Huffman stream coder, the hottest, has a writer of its own (`huffman::Codes`).
+///
 /// # Panics
 ///
 /// If `f` writes more than `max_bits` bits (a bug in the caller's bound).
 #[inline(always)]
 pub(super) fn append_bits<F: FnOnce(&mut BitWriter<'_>)>(out: &mut Vec<u8>, max_bits: usize, f: F) {
-    append_written(out, max_bits, f);
-}
-
-/// [`append_bits`] for any [`WriteBits`].
-#[inline(always)]
-pub(super) fn append_written<S: WriteBits>(out: &mut Vec<u8>, max_bits: usize, f: S) {
     let start = out.len();
     // Room for the whole bytes, the last partial one and a full 8-byte store past them.
     let room = max_bits / 8 + 16;
@@ -48,7 +46,7 @@ pub(super) fn append_written<S: WriteBits>(out: &mut Vec<u8>, max_bits: usize, f
         acc: 0,
         n: 0,
     };
-    f.write(&mut w);
+    f(&mut w);
     w.flush();
     let len = w.pos + usize::from(w.n > 0);
     debug_assert!(len <= w.pos + 8);
@@ -57,22 +55,6 @@ pub(super) fn append_written<S: WriteBits>(out: &mut Vec<u8>, max_bits: usize, f
     // cover `0..pos + 8` (the last flush's `pos` before it moved), and `len` is at most that
     // last flush's position after it moved plus 1, within its 8 bytes.
     unsafe { out.set_len(start + len) };
-}
-
-/// What [`append_written`] writes: a closure, or a type whose `write` is `#[inline(always)]`. A
-/// closure holding a hot loop is compiled as a function of its own, outside its caller's
-/// target features (the AVX2 build's shifts) and with the writer in memory; such loops go in a
-/// type of their own.
-pub(super) trait WriteBits {
-    /// Writes to `w`.
-    fn write(self, w: &mut BitWriter<'_>);
-}
-
-impl<F: FnOnce(&mut BitWriter<'_>)> WriteBits for F {
-    #[inline(always)]
-    fn write(self, w: &mut BitWriter<'_>) {
-        self(w);
-    }
 }
 
 impl BitWriter<'_> {
