@@ -3,7 +3,7 @@
 //! For a timed comparison:
 //! 1. Each side is calibrated: the iteration count grows until one sample takes the mode's
 //!    target time (this doubles as warm-up), or until its wall-clock time, untimed set-up
-//!    included, reaches [`SETUP_WALL_FACTOR`] times that target.
+//!    included, reaches ten times that target (`SETUP_WALL_FACTOR`).
 //! 2. Rounds follow, each timing one sample of each side, in the order A B, B A, A B, … so
 //!    neither side always runs second (after the other warmed or polluted the caches).
 //! 3. The ratio is the median over rounds of `ours / peer` for that round; the quartiles of the
