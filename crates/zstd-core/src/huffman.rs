@@ -273,20 +273,14 @@ impl Table {
         // `single` at every `2^l`-th index, `l` = 1..=11: `2^(11 - l)` entries at
         // `2048 - 2^(12 - l)` (1024 at 0, 512 at 1024, ..., 1 at 2046).
         let mut sub = [Entry::default(); TABLE_SIZE];
-        {
-            let (first, mut rest) = sub.split_at_mut(TABLE_SIZE / 2);
-            for (d, s) in first.iter_mut().zip(single.chunks_exact(2)) {
+        let (mut prev, mut rest): (&[Entry], &mut [Entry]) = (single, &mut sub);
+        while prev.len() > 1 {
+            let (next, tail) = std::mem::take(&mut rest).split_at_mut(prev.len() / 2);
+            for (d, s) in next.iter_mut().zip(prev.chunks_exact(2)) {
                 *d = s[0];
             }
-            let mut prev: &[Entry] = first;
-            while rest.len() > 1 {
-                let (next, tail) = rest.split_at_mut(prev.len() / 2);
-                for (d, s) in next.iter_mut().zip(prev.chunks_exact(2)) {
-                    *d = s[0];
-                }
-                prev = next;
-                rest = tail;
-            }
+            prev = next;
+            rest = tail;
         }
         self.pairs.resize(TABLE_SIZE, Pair::default());
         let pairs = &mut self.pairs[..];
