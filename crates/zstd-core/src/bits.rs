@@ -207,6 +207,130 @@ impl<'a> BackwardBits<'a> {
 
 /// Reads a forward little-endian bitstream (FSE table descriptions); bits past the end read as 0
 /// and are detected by comparing [`bit_pos`](Self::bit_pos) with the length.
+/// A [`BackwardBits`] in the sentinel form (see [`BackwardBits::to_sentinel`]), for the
+/// sequence loop: the stream is two values, a pointer to the loaded bytes and the bits, where
+/// [`BackwardBits`] keeps four (the slice, the position, the container and the count), so the
+/// loop around it keeps its state in registers (with four, the reader's fields lived on the
+/// stack, and each sequence's bit reads waited on stores of the one before). It does not know
+/// where the stream starts: its owner keeps [`refill`](Self::refill) at least 7 bytes from it.
+pub(crate) struct SentinelBits {
+    ip: *const u8,
+    bits: u64,
+}
+
+impl SentinelBits {
+    /// At most this many bits may be read between refills.
+    pub(crate) const MAX_READ: u32 = 56;
+
+    /// Takes over the stream where `bits` stands (it must allow a fast reload, see
+    /// [`BackwardBits::can_reload_fast`]).
+    #[inline(always)]
+    pub(crate) fn new(bits: &BackwardBits<'_>) -> Self {
+        let (pos, b) = bits.to_sentinel();
+        Self {
+            ip: bits.src.as_ptr().wrapping_add(pos),
+            bits: b,
+        }
+    }
+
+    /// Hands the stream back to `into`, the reader it came from.
+    #[inline(always)]
+    pub(crate) fn finish(self, into: &mut BackwardBits<'_>) {
+        // SAFETY: `ip` points into `into.src` (the reader it was made from), not before it.
+        let pos = unsafe { self.ip.offset_from(into.src.as_ptr()) } as usize;
+        into.set_from_sentinel(pos, self.bits);
+    }
+
+    /// The loaded bytes' address: at least `start + 7` for [`refill`](Self::refill).
+    #[inline(always)]
+    pub(crate) fn ip(&self) -> *const u8 {
+        self.ip
+    }
+
+    /// The unconsumed bits, from the top (as [`BackwardBits::window`]).
+    #[inline(always)]
+    pub(crate) fn window(&self) -> u64 {
+        self.bits
+    }
+
+    /// Consumes `n` bits.
+    #[inline(always)]
+    pub(crate) fn skip(&mut self, n: u32) {
+        self.bits <<= n & 63;
+    }
+
+    /// Reads `n <= MAX_READ` bits (0 gives 0).
+    #[inline(always)]
+    pub(crate) fn read(&mut self, n: u32) -> u64 {
+        debug_assert!(n <= Self::MAX_READ);
+        let v = (self.bits >> 1) >> ((63 - n) & 63);
+        self.skip(n);
+        v
+    }
+
+    /// Moves back over the whole bytes consumed: afterwards at least 56 bits are readable.
+    ///
+    /// # Safety
+    /// At least 7 bytes of the stream lie before [`ip`](Self::ip), and at most 63 bits were
+    /// consumed since the last refill.
+    #[inline(always)]
+    pub(crate) unsafe fn refill(&mut self) {
+        let consumed = self.bits.trailing_zeros();
+        // SAFETY: the caller's: `consumed >> 3 <= 7` bytes back stays in the stream, and the
+        // 8 bytes there were the stream's.
+        unsafe {
+            self.ip = self.ip.sub((consumed >> 3) as usize);
+            self.bits = (self.ip.cast::<u64>().read_unaligned().to_le() | 1) << (consumed & 7);
+        }
+        // Done here, not after the work the sequence loop does next (where the compiler moved
+        // the last two instructions, and the stream's state waited in more registers).
+        pin(&mut self.bits);
+        pin(&mut self.ip);
+    }
+}
+
+/// Makes the compiler compute `v` where this is called, into a register: an empty `asm!`
+/// block that it must assume reads and changes `v`. No instruction of its own; it only keeps
+/// the compiler from moving the computation later, where it keeps more values alive at once
+/// (the sequence loop has more values than `x86_64` has registers, and what does not fit
+/// goes to the stack). Nothing under miri, which runs no `asm!`.
+#[inline(always)]
+pub(crate) fn pin<T: InRegister>(v: &mut T) {
+    v.pin();
+}
+
+/// The values [`pin`] takes: those a general-purpose register holds.
+pub(crate) trait InRegister: Copy {
+    /// See [`pin`].
+    fn pin(&mut self);
+}
+
+macro_rules! in_register {
+    ($($t:ty),*) => {$(
+        impl InRegister for $t {
+            #[inline(always)]
+            #[allow(
+                clippy::pointers_in_nomem_asm_block,
+                reason = "the block does not touch memory: a pointer passes through unread"
+            )]
+            fn pin(&mut self) {
+                #[cfg(all(target_arch = "x86_64", not(miri)))]
+                // SAFETY: the block is empty (a comment naming the register): it reads and
+                // writes nothing but that register, which holds `self` before and after.
+                unsafe {
+                    std::arch::asm!(
+                        "/* {0} */",
+                        inout(reg) *self,
+                        options(pure, nomem, nostack, preserves_flags)
+                    );
+                }
+            }
+        }
+    )*};
+}
+
+in_register!(u64, usize, *const u8);
+
 #[derive(Clone, Debug)]
 pub(crate) struct ForwardBits<'a> {
     src: &'a [u8],
@@ -285,6 +409,42 @@ mod tests {
         }
         assert!(got.iter().all(|&x| x == 0xA5));
         assert_eq!(b.reload(), Status::Completed);
+    }
+
+    #[test]
+    fn the_sentinel_form_reads_what_the_reader_reads() {
+        // A pseudo-random stream, read in widths 0..=56 by both readers; the sentinel one
+        // refills while at least 7 bytes lie before it (as its owner must ensure), then hands
+        // the stream back, which must then stand exactly where the plain reader stands.
+        let mut x = 0x9E37_79B9_7F4A_7C15u64;
+        let mut src: Vec<u8> = (0..600)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                x as u8
+            })
+            .collect();
+        src.push(0x80);
+        let mut plain = BackwardBits::new(&src, "test").unwrap();
+        let mut other = BackwardBits::new(&src, "test").unwrap();
+        assert!(other.can_reload_fast());
+        let mut fast = SentinelBits::new(&other);
+        let mut widths = (0..=SentinelBits::MAX_READ).cycle().step_by(7);
+        let mut reads = 0;
+        while fast.ip() >= src.as_ptr().wrapping_add(7) {
+            let n = widths.next().unwrap();
+            assert_eq!(fast.read(n), plain.read(n), "read {reads}, {n} bits");
+            // SAFETY: at least 7 bytes lie before `ip`, and at most 56 bits were read.
+            unsafe { fast.refill() };
+            plain.refill();
+            reads += 1;
+        }
+        assert!(reads > 80, "{reads}");
+        fast.finish(&mut other);
+        assert_eq!(other.read(20), plain.read(20));
+        assert_eq!(other.reload(), plain.reload());
+        assert_eq!(other.read(13), plain.read(13));
     }
 
     #[test]
