@@ -344,6 +344,12 @@ impl<'a> ForwardBits<'a> {
 
     /// The next `n` bits (`n <= 32`), without consuming them.
     pub(crate) fn peek(&self, n: u32) -> u32 {
+        (self.peek64() & ((1u64 << n) - 1)) as u32
+    }
+
+    /// The next 57 bits or more (zeros past the end), lowest first.
+    #[inline(always)]
+    pub(crate) fn peek64(&self) -> u64 {
         let byte = self.bit_pos / 8;
         let bytes = match self.src.get(byte..byte.saturating_add(8)) {
             Some(b) => b.try_into().expect("8 bytes"),
@@ -357,8 +363,7 @@ impl<'a> ForwardBits<'a> {
                 bytes
             }
         };
-        let v = u64::from_le_bytes(bytes) >> (self.bit_pos % 8);
-        (v & ((1u64 << n) - 1)) as u32
+        u64::from_le_bytes(bytes) >> (self.bit_pos % 8)
     }
 
     pub(crate) fn skip(&mut self, n: u32) {

@@ -45,23 +45,27 @@ impl Distribution {
             return Err(Error::CorruptFse("table accuracy log too large"));
         }
         let mut counts = [0i16; MAX_SYMBOLS];
-        // Probability points left to distribute, plus one.
+        // Probability points left to distribute, plus one; the values 0..=remaining fit in
+        // `nb_bits`, `threshold` being the largest power of two not above `remaining` (kept
+        // as `remaining` falls, not recomputed).
         let mut remaining: i32 = (1 << log) + 1;
+        let mut threshold: i32 = 1 << log;
+        let mut nb_bits = log + 1;
         let mut symbol = 0usize;
         while remaining > 1 {
             if symbol > max_symbol {
                 return Err(Error::CorruptFse("table describes too many symbols"));
             }
-            // Values 0..=remaining fit in `nb_bits`; the smallest ones need one bit less.
-            let threshold = 1i32 << (31 - (remaining as u32).leading_zeros());
-            let nb_bits = 31 - threshold.leading_zeros() + 1;
+            // The smallest values need one bit less. `threshold <= 512`, so the low 32 bits
+            // hold every bit read here.
+            let window = bits.peek64() as i32;
             let max = 2 * threshold - 1 - remaining;
-            let low = bits.peek(nb_bits - 1) as i32;
+            let low = window & (threshold - 1);
             let value = if low < max {
                 bits.skip(nb_bits - 1);
                 low
             } else {
-                let mut v = bits.peek(nb_bits) as i32;
+                let mut v = window & (2 * threshold - 1);
                 if v >= threshold {
                     v -= max;
                 }
@@ -89,6 +93,11 @@ impl Distribution {
                 return Err(Error::Truncated {
                     what: "FSE table description",
                 });
+            }
+            // `remaining >= 1` (a value is at most `remaining`), so this ends.
+            while remaining < threshold {
+                threshold >>= 1;
+                nb_bits -= 1;
             }
         }
         if remaining != 1 {
