@@ -403,24 +403,7 @@ impl FrameDecoder {
                 prefetch!(seq);
                 *slot = seq;
             }
-            let mut first = ahead;
-            if first + 1 < count && bits.can_reload_fast() {
-                // The sentinel reader while 21 bytes remain, as in the loop above. (nci
-                // compressed by `zstd -19 --long=27`: 0.938-0.941 of libzstd's time, was
-                // 0.959-0.986 with the checked reader; the loop above on that frame 0.95-1.02.)
-                let mut fast = SentinelBits::new(&bits);
-                let ip_min = bits.src().as_ptr().wrapping_add(21);
-                while first + 1 < count && fast.ip() >= ip_min {
-                    // SAFETY: as in the loop above.
-                    let seq = decode!(fast, unsafe { fast.refill() }, true);
-                    prefetch!(seq);
-                    let old = std::mem::replace(&mut ring[first % DEPTH], seq);
-                    execute!(old);
-                    first += 1;
-                }
-                fast.finish(&mut bits);
-            }
-            for i in first..count {
+            for i in ahead..count {
                 let seq = decode!(bits, bits.refill(), i + 1 < count);
                 prefetch!(seq);
                 let old = std::mem::replace(&mut ring[i % DEPTH], seq);
