@@ -205,8 +205,6 @@ impl<'a> BackwardBits<'a> {
     }
 }
 
-/// Reads a forward little-endian bitstream (FSE table descriptions); bits past the end read as 0
-/// and are detected by comparing [`bit_pos`](Self::bit_pos) with the length.
 /// A [`BackwardBits`] in the sentinel form (see [`BackwardBits::to_sentinel`]), for the
 /// sequence loop: the stream is two values, a pointer to the loaded bytes and the bits, where
 /// [`BackwardBits`] keeps four (the slice, the position, the container and the count), so the
@@ -233,11 +231,11 @@ impl SentinelBits {
         }
     }
 
-    /// Hands the stream back to `into`, the reader it came from.
+    /// Hands the stream back to `into`, the reader it came from (given another, the position
+    /// is out of its bounds and the read panics).
     #[inline(always)]
     pub(crate) fn finish(self, into: &mut BackwardBits<'_>) {
-        // SAFETY: `ip` points into `into.src` (the reader it was made from), not before it.
-        let pos = unsafe { self.ip.offset_from(into.src.as_ptr()) } as usize;
+        let pos = (self.ip as usize).wrapping_sub(into.src.as_ptr() as usize);
         into.set_from_sentinel(pos, self.bits);
     }
 
@@ -331,6 +329,8 @@ macro_rules! in_register {
 
 in_register!(u64, usize, *const u8);
 
+/// Reads a forward little-endian bitstream (FSE table descriptions); bits past the end read as 0
+/// and are detected by comparing [`bit_pos`](Self::bit_pos) with the length.
 #[derive(Clone, Debug)]
 pub(crate) struct ForwardBits<'a> {
     src: &'a [u8],
