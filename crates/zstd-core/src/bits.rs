@@ -418,18 +418,11 @@ mod tests {
 
     #[test]
     fn the_sentinel_form_reads_what_the_reader_reads() {
-        // A pseudo-random stream, read in widths 0..=56 by both readers; the sentinel one
-        // refills while at least 7 bytes lie before it (as its owner must ensure), then hands
-        // the stream back, which must then stand exactly where the plain reader stands.
-        let mut x = 0x9E37_79B9_7F4A_7C15u64;
-        let mut src: Vec<u8> = (0..600)
-            .map(|_| {
-                x ^= x << 13;
-                x ^= x >> 7;
-                x ^= x << 17;
-                x as u8
-            })
-            .collect();
+        // A stream of varied bits (the start of a test file of binary data, with an end mark),
+        // read in widths 0..=56 by both readers; the sentinel one refills while at least 7
+        // bytes lie before it (as its owner must ensure), then hands the stream back, which
+        // must then stand exactly where the plain reader stands.
+        let mut src = include_bytes!("../tests/data/binary-24k")[..600].to_vec();
         src.push(0x80);
         let mut plain = BackwardBits::new(&src, "test").unwrap();
         let mut other = BackwardBits::new(&src, "test").unwrap();
