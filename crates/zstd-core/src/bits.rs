@@ -199,6 +199,13 @@ impl<'a> BackwardBits<'a> {
         self.src
     }
 
+    /// How many loaded bits are not yet consumed (0 once past the stream's start). Every one
+    /// of them is the stream's: reads of at most that many bits in all stay inside it.
+    #[inline(always)]
+    pub(crate) fn unread(&self) -> u32 {
+        64u32.saturating_sub(self.consumed)
+    }
+
     /// Whether every bit of the stream was consumed, exactly.
     pub(crate) fn is_complete(&self) -> bool {
         self.pos == 0 && self.consumed == 64
