@@ -73,11 +73,18 @@ impl SeqStore {
         if need > self.literals.len() {
             self.grow(need);
         }
-        let dst = &mut self.literals[self.lit_count..];
         if to + WILDCOPY_SLACK <= src.len() {
-            zstd_simd::wildcopy(dst, &src[from..], n);
+            // SAFETY: `literals` holds `lit_count + n + WILDCOPY_SLACK` bytes (made so above)
+            // and `src` `from + n + WILDCOPY_SLACK` (`to == from + n`); they are two buffers.
+            unsafe {
+                zstd_simd::wildcopy_raw(
+                    self.literals.as_mut_ptr().add(self.lit_count),
+                    src.as_ptr().add(from),
+                    n,
+                );
+            }
         } else {
-            dst[..n].copy_from_slice(&src[from..to]);
+            self.literals[self.lit_count..self.lit_count + n].copy_from_slice(&src[from..to]);
         }
         self.lit_count += n;
     }
