@@ -599,7 +599,7 @@ impl Matcher {
                     unsafe { table.set(hash(q), q) };
                 }
             }
-            ip0 = repeat_run(src, ip0, end, limit, store);
+            ip0 = repeat_run(input, ip0, end, limit, store);
             anchor = ip0;
         }
         anchor
@@ -740,7 +740,7 @@ impl Matcher {
                     unsafe { short.set(hash_short(q), q) };
                 }
             }
-            ip = repeat_run(src, ip, end, limit, store);
+            ip = repeat_run(input, ip, end, limit, store);
             anchor = ip;
         }
         anchor
@@ -1141,6 +1141,9 @@ impl Matcher {
         let search = (MLS, rows, 1usize << p.search_log.min(LOG));
         // Searches stop 8 bytes earlier than the other strategies': the hash cache reads 8
         // positions ahead.
+        let Some(input) = Input::new(src, Self::limit(src, end)) else {
+            return start;
+        };
         let limit = Self::limit(src, end).saturating_sub(HASH_CACHE);
         let bounds = (end, limit);
         let mut anchor = start;
@@ -1226,7 +1229,7 @@ impl Matcher {
                 self.skipping = false;
                 self.fill_hash_cache(src, self.next_to_update, limit, MLS, rows);
             }
-            ip = repeat_run(src, m + ml, end, limit, store);
+            ip = repeat_run(input, m + ml, end, limit, store);
             anchor = ip;
         }
         anchor
@@ -1236,10 +1239,19 @@ impl Matcher {
 /// Matches at the second repeat offset right after a match (no literals between): codes them
 /// and returns the position after them.
 #[inline(always)]
-fn repeat_run(src: &[u8], mut ip: usize, end: usize, limit: usize, store: &mut SeqStore) -> usize {
-    while ip < limit {
+fn repeat_run(
+    input: Input<'_>,
+    mut ip: usize,
+    end: usize,
+    stop: usize,
+    store: &mut SeqStore,
+) -> usize {
+    debug_assert!(stop <= input.limit);
+    let src = input.src;
+    while ip < stop {
         let rep = store.reps[1] as usize;
-        if rep > ip || read32(src, ip) != read32(src, ip - rep) {
+        // SAFETY: `ip - rep <= ip < stop <= limit` when read.
+        if rep > ip || unsafe { input.read32(ip) != input.read32(ip - rep) } {
             break;
         }
         let len = count(src, ip - rep, ip, end);
@@ -1247,12 +1259,6 @@ fn repeat_run(src: &[u8], mut ip: usize, end: usize, limit: usize, store: &mut S
         ip += len;
     }
     ip
-}
-
-/// The 4 bytes at `pos`, little-endian.
-#[inline(always)]
-fn read32(src: &[u8], pos: usize) -> u32 {
-    u32::from_le_bytes(src[pos..pos + 4].try_into().expect("4 bytes"))
 }
 
 /// How many bytes at `a` and `b < end` are equal, up to `end - b`. Most matches are short, so
