@@ -347,8 +347,9 @@ impl Table {
     /// also adds to a bit count), and no check per reload. Returns how many symbols it decoded;
     /// the stream is left where it stopped. On the benchmarks' 1 KiB frames (three, one of them
     /// with a single stream) this and the tail loop of [`read_weights`] took the time of our
-    /// decoding to 0.322 of ruzstd's with a context reused, from 0.332, and 0.334 with a fresh
-    /// one, from 0.345 (medians of three runs each).
+    /// decoding to 0.327 of ruzstd's with a context reused, from 0.332, and 0.341 with a fresh
+    /// one, from 0.345 (medians of three runs of `cargo xtask bench --filter
+    /// zstd-core/decode/small/1k` each).
     ///
     /// Not `fast_loop` made generic over the number of streams: that moved the four-stream
     /// loop's registers (dickens at level 1: 17 stack accesses in its loop became 28, and it
